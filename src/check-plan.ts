@@ -1,0 +1,20 @@
+import { analyzePlan, type Analysis, type AnalyzeOptions } from './analyze.js';
+import { parseDocument } from './plan/parse-document.js';
+import { readPlanText, type ReadOptions } from './plan/read-input.js';
+import { validatePlan, type CheckedPlan } from './plan/validate-plan.js';
+
+/** Reads, parses and checks a plan from a path (or `-`): the I/O edge of the pipeline. */
+export function loadPlan(spec: string, options: ReadOptions = {}): { checked: CheckedPlan; source: string } {
+  const { text, source } = readPlanText(spec, options);
+  return { checked: validatePlan(parseDocument(text, source), source), source };
+}
+
+/** Parses and checks plan JSON text already in memory. */
+export function checkPlanText(text: string, source = '<plan>'): CheckedPlan {
+  return validatePlan(parseDocument(text, source), source);
+}
+
+export function analyzePlanFile(spec: string, options: AnalyzeOptions & ReadOptions): Analysis & { source: string } {
+  const { checked, source } = loadPlan(spec, options);
+  return { ...analyzePlan(checked, options), source };
+}

@@ -1,0 +1,11 @@
+export { analyzePlan, decideVerdict, EXIT_CODES, type Analysis, type AnalyzeOptions, type Verdict } from './analyze.js';
+export { analyzePlanFile, checkPlanText, loadPlan } from './check-plan.js';
+export { builtinCatalogue } from './catalogue/data.js';
+export { buildCatalogue, type Catalogue, type StatefulType } from './catalogue/catalogue.js';
+export { builtinPolicy } from './policy/default-policy.js';
+export type { Policy, Rule } from './policy/model.js';
+export { changeSetDigest } from './approval/digest.js';
+export { buildReport, type Report } from './report/report.js';
+export { renderText } from './report/text.js';
+export { TfguardError } from './errors.js';
+export type { Change } from './plan/changes.js';

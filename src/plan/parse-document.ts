@@ -1,0 +1,111 @@
+import { TfguardError } from '../errors.js';
+import type { JsonValue } from './raw.js';
+
+const REPLAN = 'Re-create it with `terraform show -json plan.tfplan > plan.json` (or `tofu show -json`)';
+
+/** Lines that only the human-readable rendering of `terraform plan` / `tofu plan` prints. */
+const TEXT_PLAN_MARKERS = [
+  /Terraform will perform the following actions/,
+  /OpenTofu will perform the following actions/,
+  /(Terraform|OpenTofu) used the selected providers to generate the following execution/,
+  /^Plan: \d+ to add, \d+ to change, \d+ to destroy/m,
+  /^No changes\. Your infrastructure matches the configuration/m,
+  /^\s*# \S+ (will be|must be) /m,
+];
+
+/**
+ * Turns the text of a plan file into one JSON value, or explains in one line why it cannot.
+ * Recognises the shapes users feed by mistake: the setup-terraform wrapper's `[command]` line,
+ * the text rendering of `terraform plan`, concatenated documents (Terragrunt run-all) and
+ * truncated files.
+ */
+export function parseDocument(text: string, source: string): JsonValue {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const start = body.search(/\S/);
+  if (start < 0) {
+    throw new TfguardError(source, 'the plan is empty', `${REPLAN}, and check that the command succeeded`);
+  }
+  if (body.startsWith('[command]', start)) {
+    throw new TfguardError(
+      source,
+      'the output starts with a `[command]` line written by the hashicorp/setup-terraform wrapper, so it is not plain JSON',
+      'Set `terraform_wrapper: false` on the setup-terraform step, or run terraform-bin directly',
+    );
+  }
+  const first = body[start];
+  if (first !== '{' && first !== '[') {
+    if (TEXT_PLAN_MARKERS.some((marker) => marker.test(body.slice(0, 64 * 1024)))) {
+      throw new TfguardError(
+        source,
+        'this is the text rendering of `terraform plan`, not the JSON plan',
+        'Save the plan with `terraform plan -out=plan.tfplan`, then give tfguard plan.tfplan or `terraform show -json plan.tfplan > plan.json`',
+      );
+    }
+    throw new TfguardError(source, `not JSON (it starts with ${JSON.stringify(body.slice(start, start + 20))})`, REPLAN);
+  }
+  try {
+    return JSON.parse(body) as JsonValue;
+  } catch (error) {
+    throw explainSyntaxError(body, source, error as Error);
+  }
+}
+
+function explainSyntaxError(body: string, source: string, error: Error): TfguardError {
+  const position = /at position (\d+)/.exec(error.message);
+  const offset = position ? Number(position[1]) : undefined;
+  if (offset !== undefined && /non-whitespace character after JSON/.test(error.message)) {
+    const documents = countDocuments(body);
+    if (documents > 1) {
+      return new TfguardError(
+        source,
+        `the file holds ${documents} JSON documents one after another (as \`terragrunt run-all show -json\` writes), not one plan`,
+        'Run tfguard once per plan file (one `terraform show -json` per module)',
+      );
+    }
+  }
+  const trimmedLength = body.trimEnd().length;
+  if (/end of JSON input|Unterminated/.test(error.message) || (offset !== undefined && offset >= trimmedLength)) {
+    return new TfguardError(
+      source,
+      `invalid JSON: the document ends early at byte ${trimmedLength} (the file looks truncated)`,
+      `${REPLAN}, and make sure the write finished`,
+    );
+  }
+  const where = offset !== undefined ? ` at ${lineAndColumn(body, offset)}` : '';
+  const detail = error.message.replace(/( in JSON)? at position \d+.*$/s, '').replace(/\s+/g, ' ');
+  return new TfguardError(source, `invalid JSON${where}: ${detail}`, REPLAN);
+}
+
+/** Counts the JSON values in a stream of concatenated documents; 0 when it is not such a stream. */
+function countDocuments(body: string): number {
+  let count = 0;
+  let rest = body;
+  while (rest.trim() !== '') {
+    try {
+      JSON.parse(rest);
+      return count + 1;
+    } catch (error) {
+      const match = /non-whitespace character after JSON at position (\d+)/.exec((error as Error).message);
+      if (!match) return 0;
+      const end = Number(match[1]);
+      try {
+        JSON.parse(rest.slice(0, end));
+      } catch {
+        return 0;
+      }
+      count += 1;
+      rest = rest.slice(end);
+    }
+  }
+  return count;
+}
+
+function lineAndColumn(body: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = body.indexOf('\n'); index !== -1 && index < offset; index = body.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return `line ${line}, column ${offset - lineStart + 1}`;
+}

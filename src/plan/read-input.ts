@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { TfguardError } from '../errors.js';
+
+/** The longest string V8 can hold: a plan beyond it cannot be read in one piece. */
+const MAX_TEXT_BYTES = 0x1fffffe8;
+
+export interface PlanText {
+  text: string;
+  /** How the input is named in messages and reports. */
+  source: string;
+}
+
+export interface ReadOptions {
+  /** --terraform-bin: the program that turns a binary plan into JSON. */
+  terraformBin?: string;
+  stdin?: () => Buffer;
+}
+
+/**
+ * Reads a plan given as a JSON file, `-` for stdin, or a binary plan file (a zip), which is
+ * turned into JSON by `terraform show -json` (or `tofu show -json`). Only reads; never writes.
+ */
+export function readPlanText(spec: string, options: ReadOptions = {}): PlanText {
+  const source = spec === '-' ? '<stdin>' : spec;
+  const bytes = spec === '-' ? (options.stdin ?? readStdin)() : readFile(spec);
+  if (isZip(bytes)) {
+    if (spec === '-') {
+      throw new TfguardError(source, 'a binary plan file arrived on stdin', 'Pass the plan file path instead, or pipe `terraform show -json plan.tfplan`');
+    }
+    return { text: showBinaryPlan(spec, options.terraformBin), source };
+  }
+  return { text: decode(bytes, source), source };
+}
+
+function readFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new TfguardError(path, 'no such file', 'Check the path; create the plan with `terraform plan -out=plan.tfplan`');
+    if (code === 'EISDIR') throw new TfguardError(path, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
+    if (code === 'EACCES') throw new TfguardError(path, 'permission denied', 'Make the file readable by this user');
+    if (code === 'ERR_FS_FILE_TOO_LARGE') throw tooLarge(path);
+    throw new TfguardError(path, `cannot be read (${code ?? (error as Error).message})`, 'Check the file');
+  }
+}
+
+function readStdin(): Buffer {
+  try {
+    return readFileSync(0);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EAGAIN' || code === 'EOF') return Buffer.alloc(0);
+    throw new TfguardError('<stdin>', `cannot be read (${code ?? (error as Error).message})`, 'Pipe the plan JSON into tfguard, or pass a file path');
+  }
+}
+
+function isZip(bytes: Buffer): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** UTF-8 by default; UTF-16 with a BOM as Windows PowerShell 5 writes with `>`. */
+function decode(bytes: Buffer, source: string): string {
+  if (bytes.length > MAX_TEXT_BYTES) throw tooLarge(source);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return bytes.toString('utf8');
+}
+
+function tooLarge(source: string): TfguardError {
+  return new TfguardError(
+    source,
+    `the plan is larger than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB, more than this version of tfguard reads in one piece`,
+    'Split the configuration into smaller root modules, or plan with -target per part',
+  );
+}
+
+function showBinaryPlan(path: string, terraformBin: string | undefined): string {
+  const candidates = terraformBin !== undefined ? [terraformBin] : ['terraform', 'tofu'];
+  for (const bin of candidates) {
+    const result = spawnSync(bin, ['show', '-json', path], {
+      encoding: 'buffer',
+      maxBuffer: MAX_TEXT_BYTES,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TF_IN_AUTOMATION: '1' },
+    });
+    const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ENOENT') continue;
+    if (code === 'ENOBUFS') throw tooLarge(path);
+    if (result.error) {
+      throw new TfguardError(path, `running \`${bin} show -json\` failed (${result.error.message})`, 'Check --terraform-bin, or convert the plan yourself with `terraform show -json`');
+    }
+    if (result.status !== 0) {
+      const detail = firstLine(result.stderr.toString('utf8')) || `exit code ${result.status}`;
+      throw new TfguardError(
+        path,
+        `\`${bin} show -json\` could not read this binary plan (${detail})`,
+        'Run tfguard in the initialised working directory the plan was made in (same Terraform/OpenTofu version), or give it the JSON from `terraform show -json`',
+      );
+    }
+    return decode(result.stdout, path);
+  }
+  throw new TfguardError(
+    path,
+    terraformBin !== undefined
+      ? `a binary plan file, and --terraform-bin ${terraformBin} was not found`
+      : 'a binary plan file, and neither `terraform` nor `tofu` is on PATH to read it',
+    'Install Terraform or OpenTofu, pass --terraform-bin, or give tfguard the output of `terraform show -json plan.tfplan`',
+  );
+}
+
+function firstLine(text: string): string {
+  // Terraform's diagnostics start with box-drawing borders; keep the first line with words in it.
+  return (
+    text
+      .split(/\r?\n/)
+      .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
+      .find((line) => /[A-Za-z]/.test(line)) ?? ''
+  ).replace(/\u001b\[[0-9;]*m/g, '');
+}
