@@ -1,5 +1,5 @@
 import { planChanges, type Change } from '../../src/plan/changes.js';
-import type { RawResourceChange } from '../../src/plan/raw.js';
+import type { JsonValue, RawResourceChange } from '../../src/plan/raw.js';
 
 /** Builds a Change through the real normaliser from a resource_changes entry (only the fields a test cares about). */
 export function changeOf(entry: Partial<RawResourceChange> & { change: RawResourceChange['change'] }): Change {
@@ -9,10 +9,10 @@ export function changeOf(entry: Partial<RawResourceChange> & { change: RawResour
   return change!;
 }
 
-export const update = (before: object, after: object, extra: Partial<RawResourceChange['change']> = {}) => ({
+export const update = (before: object, after: object, extra: Partial<RawResourceChange['change']> = {}): RawResourceChange['change'] => ({
   actions: ['update'],
-  before,
-  after,
+  before: before as JsonValue,
+  after: after as JsonValue,
   after_unknown: {},
   before_sensitive: {},
   after_sensitive: {},
