@@ -15,6 +15,7 @@
 // {
 //   "source": "large-env-recreation",      // scenario name (used by generate-fixtures.sh)
 //   "description": "...",                   // free text, ignored
+//   "output": "examples/x/plan.json",       // optional, used by generate-fixtures.sh; default test/fixtures/derived/<name>.json
 //   "resources": {
 //     "terraform_data.db_instance_main": {  // resource address (module path + type.name, no instance key)
 //       "type": "aws_db_instance",

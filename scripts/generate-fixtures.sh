@@ -242,8 +242,12 @@ for mapping in "$DERIVED_DIR"/*.mapping.json; do
     [ "$wanted" = 1 ] || continue
   fi
   [ -f "$PLANS_DIR/$source_scenario.json" ] || die "derived/$dname: source plan plans/$source_scenario.json is missing"
-  node "$DERIVE_SCRIPT" "$PLANS_DIR/$source_scenario.json" "$mapping" "$DERIVED_DIR/$dname.json"
-  echo "  ok  derived/$dname.json (from $source_scenario)"
+  # A mapping may name its output (repo-relative): the examples/ plans are derived fixtures too.
+  output=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).output ?? "")' "$mapping")
+  output=${output:-test/fixtures/derived/$dname.json}
+  mkdir -p "$(dirname "$REPO_ROOT/$output")"
+  node "$DERIVE_SCRIPT" "$PLANS_DIR/$source_scenario.json" "$mapping" "$REPO_ROOT/$output"
+  echo "  ok  $output (from $source_scenario)"
 done
 
 if [ "$full_run" = 1 ]; then

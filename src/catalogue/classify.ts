@@ -8,6 +8,8 @@ export interface ClassifiedChange {
   /** The catalogue entry when the type holds data or durable identity. */
   stateful?: StatefulType;
   downgrades: Downgrade[];
+  /** Why the type holds no data, when the catalogue's negative list names it. */
+  notStatefulReason?: string;
   /** replace_paths that hit an attribute the catalogue knows forces replacement. */
   replaceForcing: string[];
 }
@@ -15,7 +17,10 @@ export interface ClassifiedChange {
 export function classifyChanges(changes: readonly Change[], catalogue: Catalogue): ClassifiedChange[] {
   return changes.map((change) => {
     const entry = catalogue.stateful.get(change.type);
-    if (!entry) return { change, downgrades: [], replaceForcing: [] };
+    if (!entry) {
+      const reason = catalogue.notStateful.get(change.type);
+      return reason === undefined ? { change, downgrades: [], replaceForcing: [] } : { change, notStatefulReason: reason, downgrades: [], replaceForcing: [] };
+    }
     const forcing = new Set(entry.forcesReplacement);
     const replaceForcing = (change.replacePaths ?? [])
       .map((path) => path[0])

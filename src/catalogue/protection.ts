@@ -55,8 +55,10 @@ function wasProtective(protection: Protection, before: JsonValue | undefined): b
       return before === protection.protective || (protection.protective === false && (before === null || before === undefined));
     case 'enum':
       return before !== null && before !== undefined && typeof before !== 'object' && protection.protective_values.includes(before);
-    case 'retention':
-      return typeof before === 'number' && before > 0;
+    case 'retention': {
+      const window = retentionOf(before);
+      return window !== undefined && window > 0;
+    }
   }
 }
 
@@ -66,7 +68,17 @@ function isStillProtective(protection: Protection, before: JsonValue | undefined
       return after === protection.protective || (protection.protective === false && (after === null || after === undefined));
     case 'enum':
       return after !== null && after !== undefined && typeof after !== 'object' && protection.protective_values.includes(after);
-    case 'retention':
-      return typeof after === 'number' && typeof before === 'number' && after >= before;
+    case 'retention': {
+      const [was, now] = [retentionOf(before), retentionOf(after)];
+      return was !== undefined && now !== undefined && now >= was;
+    }
   }
+}
+
+/** A retention window as a number: plain numbers, numeric strings, and Google's duration strings ("604800s", "3.5s"). */
+export function retentionOf(value: JsonValue | undefined): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(s?)\s*$/.exec(value);
+  return match ? Number(match[1]) : undefined;
 }

@@ -63,6 +63,7 @@ export interface ReportChange {
   deletion?: string;
   deletion_note?: string;
   why?: string;
+  not_stateful_reason?: string;
 }
 
 export interface ReportDowngrade {
@@ -189,6 +190,7 @@ function reportChange(item: ClassifiedChange): ReportChange {
   if (change.previousAddress !== undefined) result.previous_address = change.previousAddress;
   if (change.importing !== undefined) result.importing = change.importing;
   if (change.deferredReason !== undefined) result.deferred_reason = change.deferredReason;
+  if (item.notStatefulReason !== undefined) result.not_stateful_reason = item.notStatefulReason;
   if (stateful !== undefined) {
     result.why = stateful.why;
     if (stateful.deletion !== 'destroys') result.deletion = stateful.deletion;

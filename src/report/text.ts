@@ -95,9 +95,12 @@ function describeChange(change: ReportChange): string[] {
   const lines: string[] = [];
   const kind = KIND_TEXT[change.kind] ?? change.kind;
   const order = change.order === 'create-first' ? ', new object created first' : change.order === 'delete-first' ? ', old object destroyed first' : '';
-  const what = change.stateful ? `${change.category}, ${change.severity}` : 'not in the stateful catalogue';
+  const what = change.stateful
+    ? `${change.category}, ${change.severity}`
+    : change.not_stateful_reason !== undefined ? 'holds no data' : 'not in the stateful catalogue';
   lines.push(`      ${safe(kind)}${order} · ${safe(change.type)} (${safe(what)}) · actions ${safe(change.actions.join(', '))}`);
   if (change.why) lines.push(`      holds: ${safe(change.why)}`);
+  if (change.not_stateful_reason) lines.push(`      holds no data: ${safe(change.not_stateful_reason)}`);
   const because: string[] = [];
   if (change.reason_text) because.push(change.reason_text);
   if (change.replace_paths && change.replace_paths.length > 0) {
@@ -125,9 +128,12 @@ function verdictLine(report: Report, palette: Palette): string {
   const head = VERDICT_TEXT[report.verdict];
   switch (report.verdict) {
     case 'block': {
-      const most = Math.max(...report.findings.filter((item) => item.effect === 'block').map((item) => item.approvals_required));
-      const ask = most > 0 ? `; a senior approval (${most} at most per finding) covering digest ${report.plan.digest} is required` : '';
-      return palette.red(palette.bold(`${head}`)) + ` — ${report.summary.blocking} blocking finding(s)${ask} (exit 1)`;
+      // One approval of the digest covers every finding, so the most any finding asks for is what is needed.
+      const needed = Math.max(0, ...report.findings.filter((item) => item.effect === 'block').map((item) => item.approvals_required));
+      const ask = needed > 0
+        ? `: ${needed} senior approver${needed > 1 ? 's' : ''} must approve change set ${report.plan.digest}, or the plan must change`
+        : ': hard-mandatory rules allow no approval; the plan must change';
+      return `${palette.red(palette.bold(head))} — ${report.summary.blocking} blocking finding(s)${ask} (exit 1)`;
     }
     case 'error':
       return palette.red(palette.bold(head)) + ' — the plan errored; an errored plan is never a pass (exit 2)';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
-import { derived, plan } from '../helpers/paths.js';
+import { derived, example, plan } from '../helpers/paths.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** Runs the built CLI on a committed Terraform fixture and returns its JSON report and exit code. */
@@ -188,7 +188,7 @@ describe('whole-environment deletion', () => {
 
 describe('stateful resources (plans derived from real terraform_data plans)', () => {
   it('environment recreation: database, bucket, queue and key replaced, the rest destroyed — blocked', () => {
-    const { report, status } = check(derived('environment-recreation'));
+    const { report, status } = check(example('environment-recreation'));
     expect(status).toBe(1);
     const blocking = report.findings.filter((finding) => finding.effect === 'block').map((finding) => finding.address);
     expect(blocking).toEqual(expect.arrayContaining([null, 'aws_db_instance.main', 'aws_s3_bucket.assets', 'aws_sqs_queue.jobs', 'aws_kms_key.data']));
@@ -200,7 +200,7 @@ describe('stateful resources (plans derived from real terraform_data plans)', ()
   });
 
   it('a human-declared change still blocks on whole-environment deletion but not on single stateful destroys', () => {
-    const { report, status } = check(derived('environment-recreation'), '--provenance', 'human');
+    const { report, status } = check(example('environment-recreation'), '--provenance', 'human');
     expect(report.provenance).toMatchObject({ ai: false, basis: 'declared' });
     const blocking = report.findings.filter((finding) => finding.effect === 'block').map((finding) => finding.rule);
     expect(blocking).toEqual(['whole-environment']);
@@ -208,7 +208,7 @@ describe('stateful resources (plans derived from real terraform_data plans)', ()
   });
 
   it('safe change: a non-stateful replace warns, nothing blocks', () => {
-    const { report, status } = check(derived('safe-change'));
+    const { report, status } = check(example('safe-change'));
     expect(report.findings.every((finding) => finding.effect === 'warn')).toBe(true);
     expect(report.changes.every((change) => !change.stateful)).toBe(true);
     expect([report.verdict, status]).toEqual(['warn', 0]);

@@ -11,3 +11,5 @@ export const corpusPresent = existsSync(CORPUS);
 
 export const plan = (name: string): string => join(PLANS, `${name}.json`);
 export const derived = (name: string): string => join(DERIVED, `${name}.json`);
+export const EXAMPLES = join(ROOT, 'examples');
+export const example = (name: string): string => join(EXAMPLES, name, 'plan.json');

@@ -50,6 +50,10 @@ describe('findDowngrades', () => {
     expect(downgrades({ retention: 7 }, { retention: 0 })).toMatchObject([{ attribute: 'retention', before: 7, after: 0 }]);
     expect(downgrades({ retention: 30 }, { retention: 7 })).toHaveLength(1);
     expect(downgrades({ retention: 0 }, { retention: 0 })).toEqual([]);
+    // Google writes durations as strings.
+    expect(downgrades({ retention: '604800s' }, { retention: '86400s' })).toHaveLength(1);
+    expect(downgrades({ retention: '86400s' }, { retention: '604800s' })).toEqual([]);
+    expect(downgrades({ retention: '7' }, { retention: null })).toHaveLength(1);
   });
 
   it('finds an enum leaving its protective values', () => {
