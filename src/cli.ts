@@ -29,6 +29,10 @@ interface CheckArgs {
 
 let debug = process.argv.includes('--debug');
 
+// yargs-parser turns a bare `-` into an empty string, so stdin travels through it under another name.
+const STDIN_ARG = '\u0000stdin';
+const planArg = (value: unknown): string => (value === STDIN_ARG ? '-' : String(value));
+
 function check(args: CheckArgs): number {
   const { checked, source } = loadPlan(args.plan, { terraformBin: args.terraformBin });
   const analysis = analyzePlan(checked, { policy: builtinPolicy(), catalogue: builtinCatalogue(), provenance: args.provenance });
@@ -90,7 +94,7 @@ const planOptions = {
 export async function main(argv: string[]): Promise<void> {
   let exitCode = 0;
   try {
-    await yargs(argv)
+    await yargs(argv.map((arg) => (arg === '-' ? STDIN_ARG : arg)))
       .scriptName('tfguard')
       .usage('$0 [check] <plan> [options]\n\nGate destructive Terraform/OpenTofu plan changes on stateful resources.')
       .command(
@@ -105,7 +109,7 @@ export async function main(argv: string[]): Promise<void> {
             .options(planOptions),
         (args) => {
           exitCode = check({
-            plan: args.plan as string,
+            plan: planArg(args.plan),
             format: args.format as Format,
             output: args.output,
             provenance: args.provenance,
@@ -118,7 +122,7 @@ export async function main(argv: string[]): Promise<void> {
         'Print the change-set digest an approval must cover',
         (command) => command.positional('plan', { type: 'string', demandOption: true }).options(planOptions),
         (args) => {
-          exitCode = digest({ plan: args.plan as string, terraformBin: args['terraform-bin'] });
+          exitCode = digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'] });
         },
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
