@@ -1,8 +1,25 @@
 // Bundles the CLI and the library with esbuild (type-checking is `npm run typecheck`).
 import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+/**
+ * Bundles JSON data (the catalogue, the default policy) as `JSON.parse('…')` instead of object
+ * literals: V8 parses a JSON string far faster than the same data as JavaScript, which keeps
+ * start-up small.
+ */
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(builder) {
+    builder.onLoad({ filter: /\.json$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(text)))});`, loader: 'js' };
+    });
+  },
+};
 
 const common = {
+  plugins: [jsonAsParse],
   bundle: true,
   platform: 'node',
   target: 'node20',

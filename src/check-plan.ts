@@ -4,8 +4,8 @@ import { readPlanText, type ReadOptions } from './plan/read-input.js';
 import { validatePlan, type CheckedPlan } from './plan/validate-plan.js';
 
 /** Reads, parses and checks a plan from a path (or `-`): the I/O edge of the pipeline. */
-export function loadPlan(spec: string, options: ReadOptions = {}): { checked: CheckedPlan; source: string } {
-  const { text, source } = readPlanText(spec, options);
+export async function loadPlan(spec: string, options: ReadOptions = {}): Promise<{ checked: CheckedPlan; source: string }> {
+  const { text, source } = await readPlanText(spec, options);
   return { checked: validatePlan(parseDocument(text, source), source), source };
 }
 
@@ -14,7 +14,7 @@ export function checkPlanText(text: string, source = '<plan>'): CheckedPlan {
   return validatePlan(parseDocument(text, source), source);
 }
 
-export function analyzePlanFile(spec: string, options: AnalyzeOptions & ReadOptions): Analysis & { source: string } {
-  const { checked, source } = loadPlan(spec, options);
+export async function analyzePlanFile(spec: string, options: AnalyzeOptions & ReadOptions): Promise<Analysis & { source: string }> {
+  const { checked, source } = await loadPlan(spec, options);
   return { ...analyzePlan(checked, options), source };
 }

@@ -33,13 +33,13 @@ let debug = process.argv.includes('--debug');
 const STDIN_ARG = '\u0000stdin';
 const planArg = (value: unknown): string => (value === STDIN_ARG ? '-' : String(value));
 
-function check(args: CheckArgs): number {
-  const { checked, source } = loadPlan(args.plan, { terraformBin: args.terraformBin });
+async function check(args: CheckArgs): Promise<number> {
+  const { checked, source } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
   const analysis = analyzePlan(checked, { policy: builtinPolicy(), catalogue: builtinCatalogue(), provenance: args.provenance });
   const report = buildReport(analysis, source, VERSION);
   const toFile = args.output !== undefined;
   const palette = toFile ? PLAIN : choosePalette(process.stdout.isTTY === true, process.env);
-  const rendered = args.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report, palette);
+  const rendered = args.format === 'json' ? `${JSON.stringify(report)}\n` : renderText(report, palette);
   if (toFile) writeOutput(args.output!, rendered);
   else process.stdout.write(rendered);
   if (analysis.verdict === 'error') {
@@ -54,8 +54,8 @@ function check(args: CheckArgs): number {
   return EXIT_CODES[analysis.verdict];
 }
 
-function digest(args: { plan: string; terraformBin?: string }): number {
-  const { checked } = loadPlan(args.plan, { terraformBin: args.terraformBin });
+async function digest(args: { plan: string; terraformBin?: string }): Promise<number> {
+  const { checked } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
   const classified = classifyChanges(planChanges(checked.raw), builtinCatalogue());
   process.stdout.write(`${changeSetDigest(classified)}\n`);
   return checked.raw.errored === true ? 2 : 0;
@@ -107,8 +107,8 @@ export async function main(argv: string[]): Promise<void> {
             .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
             .option('provenance', { choices: ['ai', 'human'] as const, describe: 'Declare whether the change is AI-generated (default: the policy decides; the built-in default counts unknown as ai)' })
             .options(planOptions),
-        (args) => {
-          exitCode = check({
+        async (args) => {
+          exitCode = await check({
             plan: planArg(args.plan),
             format: args.format as Format,
             output: args.output,
@@ -121,8 +121,8 @@ export async function main(argv: string[]): Promise<void> {
         'digest <plan>',
         'Print the change-set digest an approval must cover',
         (command) => command.positional('plan', { type: 'string', demandOption: true }).options(planOptions),
-        (args) => {
-          exitCode = digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'] });
+        async (args) => {
+          exitCode = await digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'] });
         },
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })

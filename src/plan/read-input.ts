@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { TfguardError } from '../errors.js';
 
@@ -21,14 +20,14 @@ export interface ReadOptions {
  * Reads a plan given as a JSON file, `-` for stdin, or a binary plan file (a zip), which is
  * turned into JSON by `terraform show -json` (or `tofu show -json`). Only reads; never writes.
  */
-export function readPlanText(spec: string, options: ReadOptions = {}): PlanText {
+export async function readPlanText(spec: string, options: ReadOptions = {}): Promise<PlanText> {
   const source = spec === '-' ? '<stdin>' : spec;
   const bytes = spec === '-' ? (options.stdin ?? readStdin)() : readFile(spec);
   if (isZip(bytes)) {
     if (spec === '-') {
       throw new TfguardError(source, 'a binary plan file arrived on stdin', 'Pass the plan file path instead, or pipe `terraform show -json plan.tfplan`');
     }
-    return { text: showBinaryPlan(spec, options.terraformBin), source };
+    return { text: await showBinaryPlan(spec, options.terraformBin), source };
   }
   return { text: decode(bytes, source), source };
 }
@@ -80,7 +79,9 @@ function tooLarge(source: string): TfguardError {
   );
 }
 
-function showBinaryPlan(path: string, terraformBin: string | undefined): string {
+async function showBinaryPlan(path: string, terraformBin: string | undefined): Promise<string> {
+  // Loaded only for binary plans: most runs read JSON and need no child processes.
+  const { spawnSync } = await import('node:child_process');
   const candidates = terraformBin !== undefined ? [terraformBin] : ['terraform', 'tofu'];
   for (const bin of candidates) {
     const result = spawnSync(bin, ['show', '-json', path], {

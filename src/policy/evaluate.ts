@@ -28,23 +28,22 @@ export interface EvaluationInput {
 export function evaluatePolicy(policy: Policy, input: EvaluationInput): Finding[] {
   const findings: Finding[] = [];
   for (const rule of policy.rules) {
+    const base = finding(rule, input.provenance, rule.message);
     switch (ruleSubject(rule)) {
       case 'plan':
         if (matchesEnvironment(rule.match, input.environment)) {
-          findings.push(finding(rule, input.provenance, environmentMessage(rule, input.environment)));
+          findings.push({ ...base, message: environmentMessage(rule, input.environment) });
         }
         break;
       case 'downgrade':
         for (const item of input.classified) {
-          if (!matchesStateful(rule.match, item)) continue;
-          for (const downgrade of item.downgrades) {
-            findings.push({ ...finding(rule, input.provenance, rule.message), change: item, downgrade });
-          }
+          if (item.downgrades.length === 0 || !matchesStateful(rule.match, item)) continue;
+          for (const downgrade of item.downgrades) findings.push({ ...base, change: item, downgrade });
         }
         break;
       case 'change':
         for (const item of input.classified) {
-          if (matchesChange(rule.match, item)) findings.push({ ...finding(rule, input.provenance, rule.message), change: item });
+          if (matchesChange(rule.match, item)) findings.push({ ...base, change: item });
         }
         break;
     }
