@@ -24,10 +24,13 @@ export type Category =
 export type Severity = 'critical' | 'high' | 'medium';
 export type DeletionEffect = 'destroys' | 'state-only' | 'gated' | 'scheduled';
 
+type Scalar = string | number | boolean;
+
+/** `default`: the provider's value when the attribute is absent (flags: false). */
 export type Protection =
-  | { path: string[]; kind: 'flag'; protective: boolean; note?: string }
-  | { path: string[]; kind: 'enum'; protective_values: (string | number | boolean)[]; note?: string }
-  | { path: string[]; kind: 'retention'; note?: string };
+  | { path: string[]; kind: 'flag'; protective: boolean; default?: Scalar; note?: string }
+  | { path: string[]; kind: 'enum'; protective_values: Scalar[]; default?: Scalar; note?: string }
+  | { path: string[]; kind: 'retention'; default?: Scalar; note?: string };
 
 /** One entry of a policies/catalogue/*.json file, as written there. */
 export interface CatalogueFileEntry {

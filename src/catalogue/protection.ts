@@ -24,7 +24,7 @@ export function findDowngrades(change: Change, entry: StatefulType): Downgrade[]
   if (change.kind !== 'update') return [];
   const downgrades: Downgrade[] = [];
   for (const protection of entry.protection) {
-    for (const path of expandPath(change.before, protection.path)) {
+    for (const path of concretePaths(change, protection.path)) {
       const downgrade = compare(change, protection, path);
       if (downgrade) downgrades.push(downgrade);
     }
@@ -32,12 +32,21 @@ export function findDowngrades(change: Change, entry: StatefulType): Downgrade[]
   return downgrades;
 }
 
+/** `*` expanded over the elements on either side: a nested block may exist only before or only after. */
+function concretePaths(change: Change, pattern: string[]): PathStep[][] {
+  const paths = new Map<string, PathStep[]>();
+  for (const path of [...expandPath(change.before, pattern), ...expandPath(change.after, pattern)]) {
+    paths.set(JSON.stringify(path), path);
+  }
+  return [...paths.values()];
+}
+
 function compare(change: Change, protection: Protection, path: PathStep[]): Downgrade | undefined {
   const before = valueAt(change.before, path);
   const afterUnknown = isMarked(change.afterUnknown, path);
   const after = afterUnknown ? undefined : valueAt(change.after, path);
-  if (!wasProtective(protection, before)) return undefined;
-  if (!afterUnknown && isStillProtective(protection, before, after)) return undefined;
+  if (!isProtective(protection, withDefault(protection, before))) return undefined;
+  if (!afterUnknown && isProtective(protection, withDefault(protection, after)) && !shrinks(protection, before, after)) return undefined;
   return {
     attribute: formatPath(path),
     protection: protection.kind,
@@ -48,31 +57,30 @@ function compare(change: Change, protection: Protection, path: PathStep[]): Down
   };
 }
 
-function wasProtective(protection: Protection, before: JsonValue | undefined): boolean {
+/** An absent attribute has the provider's default; flags default to false. */
+function withDefault(protection: Protection, value: JsonValue | undefined): JsonValue | undefined {
+  if (value !== null && value !== undefined) return value;
+  return protection.default ?? (protection.kind === 'flag' ? false : undefined);
+}
+
+function isProtective(protection: Protection, value: JsonValue | undefined): boolean {
   switch (protection.kind) {
     case 'flag':
-      // An absent force_destroy-style flag means the provider default, false, which protects.
-      return before === protection.protective || (protection.protective === false && (before === null || before === undefined));
+      return value === protection.protective;
     case 'enum':
-      return before !== null && before !== undefined && typeof before !== 'object' && protection.protective_values.includes(before);
+      return value !== null && value !== undefined && typeof value !== 'object' && protection.protective_values.includes(value);
     case 'retention': {
-      const window = retentionOf(before);
+      const window = retentionOf(value);
       return window !== undefined && window > 0;
     }
   }
 }
 
-function isStillProtective(protection: Protection, before: JsonValue | undefined, after: JsonValue | undefined): boolean {
-  switch (protection.kind) {
-    case 'flag':
-      return after === protection.protective || (protection.protective === false && (after === null || after === undefined));
-    case 'enum':
-      return after !== null && after !== undefined && typeof after !== 'object' && protection.protective_values.includes(after);
-    case 'retention': {
-      const [was, now] = [retentionOf(before), retentionOf(after)];
-      return was !== undefined && now !== undefined && now >= was;
-    }
-  }
+/** A retention window that stays above zero still downgrades when it gets shorter. */
+function shrinks(protection: Protection, before: JsonValue | undefined, after: JsonValue | undefined): boolean {
+  if (protection.kind !== 'retention') return false;
+  const [was, now] = [retentionOf(withDefault(protection, before)), retentionOf(withDefault(protection, after))];
+  return was !== undefined && now !== undefined && now < was;
 }
 
 /** A retention window as a number: plain numbers, numeric strings, and Google's duration strings ("604800s", "3.5s"). */

@@ -19,6 +19,7 @@ const entry: StatefulType = buildCatalogue([
           { path: ['retention'], kind: 'retention' },
           { path: ['deletion_policy'], kind: 'enum', protective_values: ['ABANDON', 'PREVENT'] },
           { path: ['pitr', '*', 'enabled'], kind: 'flag', protective: true },
+          { path: ['policy', '*', 'when_deleted'], kind: 'enum', protective_values: ['Retain'], default: 'Retain' },
         ],
       },
     },
@@ -64,6 +65,12 @@ describe('findDowngrades', () => {
   it('looks inside nested blocks, and counts a removed block as a downgrade', () => {
     expect(downgrades({ pitr: [{ enabled: true }] }, { pitr: [{ enabled: false }] }).map((d) => d.attribute)).toEqual(['pitr[0].enabled']);
     expect(downgrades({ pitr: [{ enabled: true }] }, { pitr: [] })).toHaveLength(1);
+  });
+
+  it('uses the provider default when an attribute or block is absent on one side', () => {
+    expect(downgrades({}, { policy: [{ when_deleted: 'Delete' }] }).map((d) => d.attribute)).toEqual(['policy[0].when_deleted']);
+    expect(downgrades({ policy: [{ when_deleted: 'Retain' }] }, {})).toEqual([]);
+    expect(downgrades({ policy: [{ when_deleted: 'Retain' }] }, { policy: [{ when_deleted: 'Delete' }] })).toHaveLength(1);
   });
 
   it('counts a value known only after apply as a possible downgrade', () => {
