@@ -1,17 +1,21 @@
-// Bundles the CLI and the library with esbuild (type-checking is `npm run typecheck`).
-import { build } from 'esbuild';
+// Build: compiles the default policy from policies/default.hcl, then bundles the CLI and the
+// library with esbuild (type-checking is `npm run typecheck`).
+import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { build } from 'esbuild';
 
 /**
- * Bundles JSON data (the catalogue, the default policy) as `JSON.parse('…')` instead of object
- * literals: V8 parses a JSON string far faster than the same data as JavaScript, which keeps
- * start-up small.
+ * Bundles JSON data (the catalogue, the default policy, the schemas) as `JSON.parse('…')`
+ * instead of object literals: V8 parses a JSON string far faster than the same data as
+ * JavaScript, which keeps start-up small.
  */
 const jsonAsParse = {
   name: 'json-as-parse',
   setup(builder) {
     builder.onLoad({ filter: /\.json$/ }, async (args) => {
+      // Only tfguard's own data: dependencies `require` their JSON and expect the plain object.
+      if (args.path.includes('node_modules')) return undefined;
       const text = await readFile(args.path, 'utf8');
       return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(text)))});`, loader: 'js' };
     });
@@ -24,13 +28,18 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  sourcemap: 'linked',
   legalComments: 'none',
-  // yargs and ajv are CommonJS-free ESM or fine to bundle; some deps still `require` node built-ins.
+  // @cdktf/hcl2json reads its WebAssembly next to itself at run time, so it cannot be bundled;
+  // it is a dependency, loaded with import() only when an HCL file is read.
+  external: ['@cdktf/hcl2json'],
+  // Some bundled CommonJS dependencies still `require` node built-ins.
   banner: { js: "import { createRequire as __tfguardRequire } from 'node:module'; const require = __tfguardRequire(import.meta.url);" },
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
-await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+await build({ ...common, entryPoints: ['scripts/compile-default-policy.ts'], outfile: '.tmp/compile-default-policy.mjs' });
+execFileSync(process.execPath, ['.tmp/compile-default-policy.mjs'], { stdio: 'inherit' });
+
+await build({ ...common, sourcemap: 'linked', entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
+await build({ ...common, sourcemap: 'linked', entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 chmodSync('dist/cli.js', 0o755);

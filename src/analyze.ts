@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   catalogue: Catalogue;
   /** --provenance; undefined lets the policy decide what unknown provenance counts as. */
   provenance?: Declaration;
+  /** --environment (or TF_WORKSPACE): selects rules scoped with match.environments. */
+  environment?: string;
 }
 
 export interface Analysis {
@@ -28,16 +30,17 @@ export interface Analysis {
   digest: string;
   verdict: Verdict;
   policy: Policy;
+  environmentName?: string;
 }
 
 /** The whole pipeline over one checked plan: changes → classify → rules → findings → verdict. */
 export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Analysis {
   const changes = planChanges(checked.raw);
   const facts = planFacts(checked, changes);
-  const classified = classifyChanges(changes, options.catalogue);
+  const classified = classifyChanges(changes, options.catalogue, options.policy.stateful);
   const environment = environmentImpact(changes, facts);
   const provenance = resolveProvenance(options.provenance, options.policy.provenance.unknown);
-  const findings = evaluatePolicy(options.policy, { classified, environment, provenance });
+  const findings = evaluatePolicy(options.policy, { classified, environment, provenance, environmentName: options.environment });
   return {
     facts,
     changes,
@@ -48,6 +51,7 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
     digest: changeSetDigest(classified),
     verdict: decideVerdict(facts, findings),
     policy: options.policy,
+    ...(options.environment !== undefined ? { environmentName: options.environment } : {}),
   };
 }
 

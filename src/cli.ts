@@ -6,11 +6,13 @@ import packageJson from '../package.json' with { type: 'json' };
 import { analyzePlan, EXIT_CODES } from './analyze.js';
 import { builtinCatalogue } from './catalogue/data.js';
 import { loadPlan } from './check-plan.js';
-import { TfguardError } from './errors.js';
-import { builtinPolicy } from './policy/default-policy.js';
+import { TfguardError, TfguardErrors } from './errors.js';
+import { loadPolicy, readLayers } from './policy/load-policy.js';
+import { layerPolicies } from './policy/layer.js';
+import { findTestFiles, runTestFile } from './policy/policy-test.js';
 import { buildReport } from './report/report.js';
 import { renderText } from './report/text.js';
-import { choosePalette, PLAIN } from './report/terminal.js';
+import { choosePalette, PLAIN, terminalSafe as safe } from './report/terminal.js';
 import { changeSetDigest } from './approval/digest.js';
 import { classifyChanges } from './catalogue/classify.js';
 import { planChanges } from './plan/changes.js';
@@ -25,6 +27,8 @@ interface CheckArgs {
   output?: string;
   provenance?: 'ai' | 'human';
   terraformBin?: string;
+  policy: string[];
+  environment?: string;
 }
 
 let debug = process.argv.includes('--debug');
@@ -34,8 +38,14 @@ const STDIN_ARG = '\u0000stdin';
 const planArg = (value: unknown): string => (value === STDIN_ARG ? '-' : String(value));
 
 async function check(args: CheckArgs): Promise<number> {
+  const policy = await loadPolicy(args.policy);
   const { checked, source } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
-  const analysis = analyzePlan(checked, { policy: builtinPolicy(), catalogue: builtinCatalogue(), provenance: args.provenance });
+  const analysis = analyzePlan(checked, {
+    policy,
+    catalogue: builtinCatalogue(),
+    provenance: args.provenance,
+    environment: args.environment,
+  });
   const report = buildReport(analysis, source, VERSION);
   const toFile = args.output !== undefined;
   const palette = toFile ? PLAIN : choosePalette(process.stdout.isTTY === true, process.env);
@@ -54,11 +64,52 @@ async function check(args: CheckArgs): Promise<number> {
   return EXIT_CODES[analysis.verdict];
 }
 
-async function digest(args: { plan: string; terraformBin?: string }): Promise<number> {
+async function digest(args: { plan: string; terraformBin?: string; policy: string[] }): Promise<number> {
+  const policy = await loadPolicy(args.policy);
   const { checked } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
-  const classified = classifyChanges(planChanges(checked.raw), builtinCatalogue());
+  const classified = classifyChanges(planChanges(checked.raw), builtinCatalogue(), policy.stateful);
   process.stdout.write(`${changeSetDigest(classified)}\n`);
   return checked.raw.errored === true ? 2 : 0;
+}
+
+async function validatePolicies(files: string[]): Promise<number> {
+  const layers = await readLayers(files);
+  const policy = layerPolicies(layers);
+  for (const layer of layers) {
+    const rules = Object.keys(layer.document.rule ?? {}).length;
+    const approvers = Object.keys(layer.document.approver ?? {}).length;
+    process.stdout.write(`${layer.source}: valid (${rules} rule${rules === 1 ? '' : 's'}, ${approvers} approver${approvers === 1 ? '' : 's'})\n`);
+  }
+  for (const item of policy.loosened) process.stdout.write(`${item.source}: loosens on purpose: ${item.what}\n`);
+  return 0;
+}
+
+async function testPolicies(dirs: string[], policySpecs: string[]): Promise<number> {
+  const files = dirs.flatMap(findTestFiles);
+  if (files.length === 0) throw new TfguardError(dirs.join(', '), 'no *.test.hcl or *.test.json files found', 'Write test cases (docs/policy.md, "Testing policies")');
+  const palette = choosePalette(process.stdout.isTTY === true, process.env);
+  let passed = 0;
+  let failed = 0;
+  for (const file of files) {
+    for (const result of await runTestFile(file, policySpecs, builtinCatalogue())) {
+      if (result.failures.length === 0) {
+        passed += 1;
+        process.stdout.write(`${palette.green('PASS')} ${safe(result.file)} › ${safe(result.name)}\n`);
+      } else {
+        failed += 1;
+        process.stdout.write(`${palette.red('FAIL')} ${safe(result.file)} › ${safe(result.name)}\n`);
+        for (const failure of result.failures) process.stdout.write(`       ${safe(failure)}\n`);
+      }
+    }
+  }
+  process.stdout.write(`\n${passed + failed} case(s): ${passed} passed, ${failed} failed\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+async function printPolicy(specs: string[]): Promise<number> {
+  const policy = await loadPolicy(specs);
+  process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+  return 0;
 }
 
 function writeOutput(path: string, text: string): void {
@@ -70,7 +121,9 @@ function writeOutput(path: string, text: string): void {
 }
 
 function fail(error: unknown): void {
-  if (error instanceof TfguardError) {
+  if (error instanceof TfguardErrors) {
+    for (const item of error.errors) process.stderr.write(`tfguard: error: ${item.oneLine()}\n`);
+  } else if (error instanceof TfguardError) {
     process.stderr.write(`tfguard: error: ${error.oneLine()}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
@@ -91,6 +144,16 @@ const planOptions = {
   },
 } as const;
 
+const policyOption = {
+  policy: {
+    alias: 'p',
+    type: 'string',
+    array: true,
+    default: [] as string[],
+    describe: 'Policy file or directory (.hcl or .json), or builtin:default; repeat to layer, later ones on top. Default: .tfguard.hcl or .tfguard.json here, else the built-in default',
+  },
+} as const;
+
 export async function main(argv: string[]): Promise<void> {
   let exitCode = 0;
   try {
@@ -106,6 +169,8 @@ export async function main(argv: string[]): Promise<void> {
             .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Report format' })
             .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
             .option('provenance', { choices: ['ai', 'human'] as const, describe: 'Declare whether the change is AI-generated (default: the policy decides; the built-in default counts unknown as ai)' })
+            .option('environment', { alias: 'e', type: 'string', describe: 'Environment or workspace name, for rules scoped with match.environments (default: $TF_WORKSPACE)' })
+            .options(policyOption)
             .options(planOptions),
         async (args) => {
           exitCode = await check({
@@ -114,16 +179,46 @@ export async function main(argv: string[]): Promise<void> {
             output: args.output,
             provenance: args.provenance,
             terraformBin: args['terraform-bin'],
+            policy: args.policy,
+            environment: args.environment ?? (process.env.TF_WORKSPACE || undefined),
           });
         },
       )
       .command(
         'digest <plan>',
         'Print the change-set digest an approval must cover',
-        (command) => command.positional('plan', { type: 'string', demandOption: true }).options(planOptions),
+        (command) => command.positional('plan', { type: 'string', demandOption: true }).options(policyOption).options(planOptions),
         async (args) => {
-          exitCode = await digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'] });
+          exitCode = await digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], policy: args.policy });
         },
+      )
+      .command('policy <command>', 'Validate, test or print policy files', (command) =>
+        command
+          .command(
+            'validate <files..>',
+            'Check policy files against the schema and each other (layered in the order given); exit 0, or 2 with every error',
+            (sub) => sub.positional('files', { type: 'string', array: true, demandOption: true }),
+            async (args) => {
+              exitCode = await validatePolicies(args.files as string[]);
+            },
+          )
+          .command(
+            'test <dirs..>',
+            'Run policy test cases (*.test.hcl, *.test.json); exit 1 when one fails',
+            (sub) => sub.positional('dirs', { type: 'string', array: true, demandOption: true }).options(policyOption),
+            async (args) => {
+              exitCode = await testPolicies(args.dirs as string[], args.policy);
+            },
+          )
+          .command(
+            'print',
+            'Print the effective (layered) policy as JSON',
+            (sub) => sub.options(policyOption),
+            async (args) => {
+              exitCode = await printPolicy(args.policy);
+            },
+          )
+          .demandCommand(1, 'Give a policy command: validate, test or print'),
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .epilogue('Exit codes: 0 allowed (warnings included), 1 blocked by policy, 2 error (bad input, unreadable or errored plan).')

@@ -1,3 +1,5 @@
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
  * An error the user can act on: what is wrong, where, and how to fix it.
  * The CLI prints it as one line and exits 2; it never becomes a pass.
@@ -6,7 +8,7 @@ export class TfguardError extends Error {
   readonly where: string;
   readonly fix: string;
 
-  constructor(where: string, what: string, fix: string) {
+  constructor(where: string, what: string, fix = '') {
     super(what);
     this.name = 'TfguardError';
     this.where = where;
@@ -15,7 +17,18 @@ export class TfguardError extends Error {
 
   /** `where: what. fix` on one line, control characters made visible. */
   oneLine(): string {
-    const text = `${this.where}: ${this.message}. ${this.fix}`;
-    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    const text = this.fix === '' ? `${this.where}: ${this.message}` : `${this.where}: ${this.message}. ${this.fix}`;
+    return text.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  }
+}
+
+/** Several errors found in one pass (a policy file with many mistakes): each is printed on its own line. */
+export class TfguardErrors extends Error {
+  readonly errors: TfguardError[];
+
+  constructor(errors: TfguardError[]) {
+    super(errors.map((error) => error.oneLine()).join('\n'));
+    this.name = 'TfguardErrors';
+    this.errors = errors;
   }
 }

@@ -54,7 +54,8 @@ export interface CatalogueFile {
 export interface StatefulType {
   type: string;
   providers: string[];
-  category: Category;
+  /** null for resources the policy declares stateful without a catalogue entry. */
+  category: Category | null;
   severity: Severity;
   why: string;
   protection: Protection[];

@@ -1,30 +1,103 @@
 import type { Change } from '../plan/changes.js';
+import type { JsonValue } from '../plan/raw.js';
+import { compileGlobs, type Matcher } from '../policy/globs.js';
+import type { StatefulSettings } from '../policy/model.js';
 import type { Catalogue, StatefulType } from './catalogue.js';
 import { findDowngrades, type Downgrade } from './protection.js';
 
-/** A change seen through the catalogue. */
+/** A change seen through the catalogue and the policy's stateful settings. */
 export interface ClassifiedChange {
   change: Change;
-  /** The catalogue entry when the type holds data or durable identity. */
+  /** What the resource holds, when it is stateful (from the catalogue, or declared by the policy). */
   stateful?: StatefulType;
-  downgrades: Downgrade[];
   /** Why the type holds no data, when the catalogue's negative list names it. */
   notStatefulReason?: string;
+  downgrades: Downgrade[];
   /** replace_paths that hit an attribute the catalogue knows forces replacement. */
   replaceForcing: string[];
 }
 
-export function classifyChanges(changes: readonly Change[], catalogue: Catalogue): ClassifiedChange[] {
+export const CATALOGUE_ONLY: StatefulSettings = {
+  catalogue: true,
+  types: [],
+  addresses: [],
+  modules: [],
+  tags: {},
+  excludeTypes: [],
+  excludeAddresses: [],
+  severity: 'high',
+};
+
+export function classifyChanges(changes: readonly Change[], catalogue: Catalogue, settings: StatefulSettings = CATALOGUE_ONLY): ClassifiedChange[] {
+  const decide = statefulness(catalogue, settings);
   return changes.map((change) => {
-    const entry = catalogue.stateful.get(change.type);
-    if (!entry) {
+    const stateful = decide(change);
+    if (!stateful) {
       const reason = catalogue.notStateful.get(change.type);
       return reason === undefined ? { change, downgrades: [], replaceForcing: [] } : { change, notStatefulReason: reason, downgrades: [], replaceForcing: [] };
     }
-    const forcing = new Set(entry.forcesReplacement);
+    const forcing = new Set(stateful.forcesReplacement);
     const replaceForcing = (change.replacePaths ?? [])
       .map((path) => path[0])
       .filter((step): step is string => typeof step === 'string' && forcing.has(step));
-    return { change, stateful: entry, downgrades: findDowngrades(change, entry), replaceForcing: [...new Set(replaceForcing)] };
+    return { change, stateful, downgrades: findDowngrades(change, stateful), replaceForcing: [...new Set(replaceForcing)] };
   });
+}
+
+/**
+ * Exclusions win; then the catalogue (when on); then what the policy declares stateful by type,
+ * address, module or tags, which gets a bare entry with the policy's severity and no category.
+ */
+function statefulness(catalogue: Catalogue, settings: StatefulSettings): (change: Change) => StatefulType | undefined {
+  const excludedType = compileGlobs(settings.excludeTypes);
+  const excludedAddress = compileGlobs(settings.excludeAddresses);
+  const declaredType = compileGlobs(settings.types);
+  const declaredAddress = compileGlobs(settings.addresses);
+  const declaredModule = compileGlobs(settings.modules);
+  const tags = Object.entries(settings.tags);
+  return (change) => {
+    if (excludedType(change.type) || excludedAddress(change.address)) return undefined;
+    const entry = settings.catalogue ? catalogue.stateful.get(change.type) : undefined;
+    if (entry) return entry;
+    const declared =
+      declaredType(change.type) ||
+      declaredAddress(change.address) ||
+      moduleMatches(declaredModule, change.module) ||
+      (tags.length > 0 && tagsMatch(change, tags));
+    if (!declared) return undefined;
+    return {
+      type: change.type,
+      providers: [],
+      category: null,
+      severity: settings.severity,
+      why: 'declared stateful by the policy',
+      protection: [],
+      forcesReplacement: [],
+      deletion: 'destroys',
+      source: 'policy',
+    };
+  };
+}
+
+/** A module glob matches a resource in that module or any module nested inside it. */
+export function moduleMatches(matcher: Matcher, module: string | undefined): boolean {
+  if (module === undefined) return matcher('root');
+  let path = '';
+  for (const step of module.split(/\.(?=module\.)/)) {
+    path = path === '' ? step : `${path}.${step}`;
+    if (matcher(path)) return true;
+  }
+  return false;
+}
+
+/** Tags (AWS, Azure) or labels (Google), before or after the change, hold every pair. */
+function tagsMatch(change: Change, pairs: [string, string][]): boolean {
+  const sources = [change.before, change.after].flatMap((value) => ['tags', 'tags_all', 'labels'].map((key) => objectAt(value, key)));
+  return sources.some((tags) => tags !== undefined && pairs.every(([key, value]) => tags[key] === value));
+}
+
+function objectAt(value: JsonValue, key: string): Record<string, JsonValue> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const child = value[key];
+  return child !== null && typeof child === 'object' && !Array.isArray(child) ? child : undefined;
 }

@@ -1,7 +1,7 @@
-import type { ClassifiedChange } from '../catalogue/classify.js';
+import { moduleMatches, type ClassifiedChange } from '../catalogue/classify.js';
 import type { Downgrade } from '../catalogue/protection.js';
-import type { Change } from '../plan/changes.js';
 import type { Provenance } from '../provenance/provenance.js';
+import { compileGlobs, type Matcher } from './globs.js';
 import { ruleSubject, type Enforcement, type Policy, type Rule, type RuleMatch } from './model.js';
 import type { EnvironmentImpact } from './whole-environment.js';
 
@@ -11,7 +11,7 @@ export interface Finding {
   change?: ClassifiedChange;
   downgrade?: Downgrade;
   enforcement: Enforcement;
-  /** Distinct senior approvals this finding needs for this change (0 = none asked). */
+  /** Distinct senior approvals this finding needs (0 = none asked). */
   approvalsRequired: number;
   approved: boolean;
   effect: 'block' | 'warn';
@@ -22,28 +22,32 @@ export interface EvaluationInput {
   classified: readonly ClassifiedChange[];
   environment: EnvironmentImpact;
   provenance: Provenance;
+  /** The environment/workspace name (--environment, TF_WORKSPACE), when known. */
+  environmentName?: string;
 }
 
-/** Applies every rule of the policy to the plan; one finding per rule and subject it matches. */
+/** Applies every enabled rule of the policy; one finding per rule and subject it matches. */
 export function evaluatePolicy(policy: Policy, input: EvaluationInput): Finding[] {
   const findings: Finding[] = [];
   for (const rule of policy.rules) {
-    const base = finding(rule, input.provenance, rule.message);
+    if (!rule.enabled || !appliesToEnvironment(rule, input.environmentName)) continue;
+    const base = finding(rule, input.provenance);
+    const matcher = compileMatch(rule.match);
     switch (ruleSubject(rule)) {
       case 'plan':
-        if (matchesEnvironment(rule.match, input.environment)) {
+        if (matchesEnvironmentImpact(rule.match, input.environment)) {
           findings.push({ ...base, message: environmentMessage(rule, input.environment) });
         }
         break;
       case 'downgrade':
         for (const item of input.classified) {
-          if (item.downgrades.length === 0 || !matchesStateful(rule.match, item)) continue;
-          for (const downgrade of item.downgrades) findings.push({ ...base, change: item, downgrade });
+          if (item.downgrades.length === 0 || !matcher.resource(item)) continue;
+          for (const downgrade of item.downgrades) if (matcher.attribute(downgrade.attribute)) findings.push({ ...base, change: item, downgrade });
         }
         break;
       case 'change':
         for (const item of input.classified) {
-          if (matchesChange(rule.match, item)) findings.push({ ...base, change: item });
+          if (item.change.destructive && matcher.kind(item) && matcher.resource(item)) findings.push({ ...base, change: item });
         }
         break;
     }
@@ -51,35 +55,53 @@ export function evaluatePolicy(policy: Policy, input: EvaluationInput): Finding[
   return findings;
 }
 
-function finding(rule: Rule, provenance: Provenance, message: string): Finding {
+/** A rule scoped to environments applies when the environment matches, or when it is unknown (fail closed). */
+function appliesToEnvironment(rule: Rule, environment: string | undefined): boolean {
+  const globs = rule.match.environments;
+  if (!globs || globs.length === 0 || environment === undefined) return true;
+  return compileGlobs(globs)(environment);
+}
+
+function finding(rule: Rule, provenance: Provenance): Finding {
   const asked = rule.approval !== undefined && (rule.approval.when === 'always' || provenance.ai);
   const approvalsRequired = asked && rule.enforcement === 'soft-mandatory' ? rule.approval!.count : 0;
   const blocks = rule.enforcement === 'hard-mandatory' || approvalsRequired > 0;
+  return { rule: rule.name, enforcement: rule.enforcement, approvalsRequired, approved: false, effect: blocks ? 'block' : 'warn', message: rule.message };
+}
+
+interface CompiledMatch {
+  kind(item: ClassifiedChange): boolean;
+  resource(item: ClassifiedChange): boolean;
+  attribute(attribute: string): boolean;
+}
+
+const always = () => true;
+const optional = (globs: string[] | undefined): Matcher | undefined => (globs && globs.length > 0 ? compileGlobs(globs) : undefined);
+
+function compileMatch(match: RuleMatch): CompiledMatch {
+  const types = optional(match.types);
+  const addresses = optional(match.addresses);
+  const modules = optional(match.modules);
+  const attributes = optional(match.attributes);
   return {
-    rule: rule.name,
-    enforcement: rule.enforcement,
-    approvalsRequired,
-    approved: false,
-    effect: blocks ? 'block' : 'warn',
-    message,
+    kind: match.kinds ? (item) => (match.kinds as readonly string[]).includes(item.change.kind) : always,
+    resource: (item) => {
+      const { change, stateful } = item;
+      if (match.stateful !== undefined && match.stateful !== (stateful !== undefined)) return false;
+      if (match.categories && !(stateful?.category && match.categories.includes(stateful.category))) return false;
+      if (match.severities && !(stateful && match.severities.includes(stateful.severity))) return false;
+      if (types && !types(change.type)) return false;
+      if (addresses && !addresses(change.address)) return false;
+      if (modules && !moduleMatches(modules, change.module)) return false;
+      return true;
+    },
+    attribute: attributes ?? always,
   };
 }
 
-function matchesChange(match: RuleMatch, item: ClassifiedChange): boolean {
-  const { change } = item;
-  if (match.destructive !== undefined && match.destructive !== change.destructive) return false;
-  if (match.kinds !== undefined && !(match.kinds as readonly string[]).includes(change.kind)) return false;
-  if (match.destructive === undefined && match.kinds === undefined && !change.destructive) return false;
-  return matchesStateful(match, item);
-}
-
-function matchesStateful(match: RuleMatch, item: ClassifiedChange): boolean {
-  return match.stateful === undefined || match.stateful === (item.stateful !== undefined);
-}
-
-function matchesEnvironment(match: RuleMatch, impact: EnvironmentImpact): boolean {
+function matchesEnvironmentImpact(match: RuleMatch, impact: EnvironmentImpact): boolean {
   const thresholds = match.whole_environment!;
-  if (thresholds.destroy_mode && impact.destroyMode && impact.destroyed > 0) return true;
+  if ((thresholds.destroy_mode ?? true) && impact.destroyMode && impact.destroyed > 0) return true;
   return impact.share !== null && impact.destroyed >= thresholds.min_count && impact.share >= thresholds.min_share;
 }
 
@@ -87,9 +109,4 @@ function environmentMessage(rule: Rule, impact: EnvironmentImpact): string {
   const percent = impact.share === null ? '' : ` (${Math.round(impact.share * 100)}%)`;
   const mode = impact.destroyMode ? ' — a `terraform plan -destroy` plan' : '';
   return `${rule.message}: ${impact.destroyed} of ${impact.existing} managed resources${percent} destroyed or replaced${mode}`;
-}
-
-/** Findings about one change, in rule order. */
-export function findingsFor(findings: readonly Finding[], change: Change): Finding[] {
-  return findings.filter((item) => item.change?.change === change);
 }

@@ -1,6 +1,9 @@
-import type { DestructiveKind } from '../plan/actions.js';
+import type { Severity } from '../catalogue/catalogue.js';
+import type { MatchDocument } from './document.js';
 
 export type Enforcement = 'advisory' | 'soft-mandatory' | 'hard-mandatory';
+
+export const ENFORCEMENT_STRENGTH: Record<Enforcement, number> = { advisory: 0, 'soft-mandatory': 1, 'hard-mandatory': 2 };
 
 export interface ApprovalRequirement {
   /** ai: only AI-generated changes need approval; always: every change does. */
@@ -9,44 +12,67 @@ export interface ApprovalRequirement {
   count: number;
 }
 
-/** What a rule matches. A rule matches changes, protection downgrades, or the plan as a whole. */
-export interface RuleMatch {
-  destructive?: boolean;
-  kinds?: DestructiveKind[];
-  stateful?: boolean;
-  protection_downgrade?: boolean;
-  whole_environment?: {
-    /** At least this many existing managed resources destroyed or replaced … */
-    min_count: number;
-    /** … and at least this share (0-1] of all existing managed resources. */
-    min_share: number;
-    /** A `terraform plan -destroy` plan always matches. */
-    destroy_mode: boolean;
-  };
-}
+/** What a rule matches, as written in the policy (see policies/policy.schema.json). */
+export type RuleMatch = MatchDocument;
 
 export interface Rule {
   name: string;
   description?: string;
+  enabled: boolean;
   match: RuleMatch;
   enforcement: Enforcement;
   approval?: ApprovalRequirement;
   message: string;
+  /** The policy file that last defined this rule. */
+  source: string;
+  /** Later files may not loosen it. */
+  locked: boolean;
+}
+
+export interface StatefulSettings {
+  catalogue: boolean;
+  types: string[];
+  addresses: string[];
+  modules: string[];
+  tags: Record<string, string>;
+  excludeTypes: string[];
+  excludeAddresses: string[];
+  severity: Severity;
+}
+
+export interface Approver {
+  id: string;
+  name?: string;
+  github?: string;
+  sshKeys: string[];
+  source: string;
+}
+
+export interface ProvenanceSettings {
+  /** What a change of unknown provenance counts as. */
+  unknown: 'ai' | 'human';
+  aiSignatures: { trailers: string[]; authors: string[]; labels: string[]; branchPrefixes: string[]; messages: string[] };
+}
+
+export interface Loosening {
+  source: string;
+  what: string;
 }
 
 export interface Policy {
   /** Where the policy came from, in layering order (`builtin:default` for the built-in one). */
   sources: string[];
-  provenance: {
-    /** What a change of unknown provenance counts as. */
-    unknown: 'ai' | 'human';
-  };
+  stateful: StatefulSettings;
   rules: Rule[];
+  approvers: Approver[];
+  provenance: ProvenanceSettings;
+  /** Every place a later file knowingly loosened an earlier one. */
+  loosened: Loosening[];
 }
 
 export type RuleSubject = 'change' | 'downgrade' | 'plan';
 
-export function ruleSubject(rule: Rule): RuleSubject {
+export function ruleSubject(rule: Pick<Rule, 'match'>): RuleSubject {
   if (rule.match.whole_environment !== undefined) return 'plan';
   if (rule.match.protection_downgrade === true) return 'downgrade';
   return 'change';

@@ -2,6 +2,7 @@ import type { Analysis, Verdict } from '../analyze.js';
 import { EXIT_CODES } from '../analyze.js';
 import type { ClassifiedChange } from '../catalogue/classify.js';
 import type { Downgrade } from '../catalogue/protection.js';
+import type { Finding } from '../policy/evaluate.js';
 import type { Change, PathStep } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
 import { isMarked } from '../plan/values.js';
@@ -30,7 +31,7 @@ export interface Report {
     existing_resources: number;
     counts: Record<string, number>;
   };
-  policy: { sources: string[] };
+  policy: { sources: string[]; environment: string | null; loosened: { source: string; what: string }[] };
   provenance: { ai: boolean; basis: string; evidence: { source: string; detail: string }[] };
   whole_environment: { destroyed: number; existing: number; share: number | null; destroy_mode: boolean };
   changes: ReportChange[];
@@ -101,7 +102,8 @@ export type NoticeKind =
   | 'imported'
   | 'unknown-actions'
   | 'unknown-reason'
-  | 'no-prior-state';
+  | 'no-prior-state'
+  | 'environment-unknown';
 
 export interface ReportNotice {
   kind: NoticeKind;
@@ -133,7 +135,11 @@ export function buildReport(analysis: Analysis, source: string, version: string)
       existing_resources: facts.existingResources,
       counts,
     },
-    policy: { sources: [...analysis.policy.sources] },
+    policy: {
+      sources: [...analysis.policy.sources],
+      environment: analysis.environmentName ?? null,
+      loosened: analysis.policy.loosened.map((item) => ({ ...item })),
+    },
     provenance: { ai: provenance.ai, basis: provenance.basis, evidence: provenance.evidence.map((item) => ({ ...item })) },
     whole_environment: {
       destroyed: environment.destroyed,
@@ -143,7 +149,7 @@ export function buildReport(analysis: Analysis, source: string, version: string)
     },
     changes: destructive.map(reportChange),
     protection_downgrades: classified.flatMap((item) => item.downgrades.map((downgrade) => reportDowngrade(item.change, downgrade))),
-    findings: findings.map((finding) => {
+    findings: [...findings].sort(findingOrder).map((finding) => {
       const item: ReportFinding = {
         rule: finding.rule,
         address: finding.change?.change.address ?? null,
@@ -166,6 +172,17 @@ export function buildReport(analysis: Analysis, source: string, version: string)
       warnings: findings.filter((finding) => finding.effect === 'warn').length,
     },
   };
+}
+
+/** Plan-wide findings first, then by address (deposed objects after their current object), then rule. */
+function findingOrder(a: Finding, b: Finding): number {
+  const keyOf = (finding: Finding) => [finding.change ? 1 : 0, finding.change?.change.address ?? '', finding.change?.change.deposed ?? '', finding.rule, finding.downgrade?.attribute ?? ''];
+  const [x, y] = [keyOf(a), keyOf(b)];
+  for (let index = 0; index < x.length; index += 1) {
+    if (x[index]! < y[index]!) return -1;
+    if (x[index]! > y[index]!) return 1;
+  }
+  return 0;
 }
 
 function reportChange(item: ClassifiedChange): ReportChange {
@@ -242,6 +259,13 @@ function notices(analysis: Analysis): ReportNotice[] {
   }
   if (facts.mode === 'destroy') {
     list.push({ kind: 'destroy-mode', message: 'Every managed resource is deleted with no reason given: this looks like `terraform plan -destroy`' });
+  }
+  const scoped = analysis.policy.rules.filter((rule) => rule.enabled && (rule.match.environments ?? []).length > 0);
+  if (scoped.length > 0 && analysis.environmentName === undefined) {
+    list.push({
+      kind: 'environment-unknown',
+      message: `No environment given (--environment or TF_WORKSPACE), so rules scoped to environments apply everywhere: ${scoped.map((rule) => rule.name).join(', ')}`,
+    });
   }
   if (facts.format === 'hcp-redacted') {
     list.push({ kind: 'no-prior-state', message: 'HCP Terraform redacted plan JSON: it has no prior state, so the environment size is counted from resource_changes' });

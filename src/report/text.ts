@@ -55,7 +55,8 @@ export function renderText(report: Report, palette: Palette): string {
   lines.push(`Provenance  ${report.provenance.ai ? 'AI-generated' : 'human'} (${basis})`);
   lines.push(`Changes     ${report.summary.destructive} destructive, ${report.summary.stateful_destructive} on stateful resources; ${report.whole_environment.destroyed} of ${report.whole_environment.existing} existing resources destroyed or replaced`);
   lines.push(`Digest      ${plan.digest}`);
-  lines.push(`Policy      ${report.policy.sources.map(safe).join(', ')}`);
+  lines.push(`Policy      ${report.policy.sources.map(safe).join(', ')}${report.policy.environment ? ` (environment ${safe(report.policy.environment)})` : ''}`);
+  for (const item of report.policy.loosened) lines.push(`            ${safe(item.source)} loosens on purpose: ${safe(item.what)}`);
   lines.push('');
   lines.push(verdictLine(report, palette));
   return `${lines.join('\n')}\n`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideVerdict } from '../../../src/analyze.js';
 import { builtinCatalogue } from '../../../src/catalogue/data.js';
 import { classifyChanges } from '../../../src/catalogue/classify.js';
+import { builtinPolicy } from '../../../src/policy/default-policy.js';
 import { evaluatePolicy } from '../../../src/policy/evaluate.js';
 import type { Policy, Rule } from '../../../src/policy/model.js';
 import type { EnvironmentImpact } from '../../../src/policy/whole-environment.js';
@@ -22,8 +23,18 @@ const calm: EnvironmentImpact = { destroyed: 2, existing: 10, share: 0.2, destro
 const ai = resolveProvenance('ai', 'ai');
 const human = resolveProvenance('human', 'ai');
 
-const policy = (...rules: Rule[]): Policy => ({ sources: ['test'], provenance: { unknown: 'ai' }, rules });
-const rule = (match: Rule['match'], extra: Partial<Rule> = {}): Rule => ({ name: 'r', match, enforcement: 'soft-mandatory', approval: { when: 'ai', count: 1 }, message: 'm', ...extra });
+const policy = (...rules: Rule[]): Policy => ({ ...builtinPolicy(), sources: ['test'], rules });
+const rule = (match: Rule['match'], extra: Partial<Rule> = {}): Rule => ({
+  name: 'r',
+  enabled: true,
+  match,
+  enforcement: 'soft-mandatory',
+  approval: { when: 'ai', count: 1 },
+  message: 'm',
+  source: 'test',
+  locked: false,
+  ...extra,
+});
 const evaluate = (p: Policy, provenance = ai, environment = calm) => evaluatePolicy(p, { classified, environment, provenance });
 const addresses = (findings: ReturnType<typeof evaluate>) => findings.map((finding) => finding.change?.change.address ?? null);
 

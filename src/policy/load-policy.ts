@@ -1,0 +1,76 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { TfguardError, TfguardErrors } from '../errors.js';
+import { POLICY_BLOCKS } from './blocks.js';
+import type { PolicyDocument } from './document.js';
+import { builtinDefaultDocument } from './default-policy.js';
+import { layerPolicies, type PolicyLayer } from './layer.js';
+import type { Policy } from './model.js';
+import { formatOf, parseModelFile } from './parse-policy.js';
+import { validatePolicyFile } from './validate-policy.js';
+
+export const BUILTIN_DEFAULT = 'builtin:default';
+
+/** Policy files looked for in the working directory when no --policy is given. */
+export const CONVENTIONAL_FILES = ['.tfguard.hcl', '.tfguard.json'];
+
+/**
+ * The effective policy: the --policy files (files, directories, `builtin:default`) layered in
+ * order; without any, a conventional file in the working directory; without one, the built-in
+ * default. Every problem in every file is reported, and none of them yields a weaker policy.
+ */
+export async function loadPolicy(specs: readonly string[], cwd = process.cwd()): Promise<Policy> {
+  const files = specs.length > 0 ? specs.flatMap(expandSpec) : discover(cwd);
+  return layerPolicies(await readLayers(files));
+}
+
+/** Reads and validates each file, collecting every error before failing. */
+export async function readLayers(files: readonly string[]): Promise<PolicyLayer[]> {
+  const layers: PolicyLayer[] = [];
+  const errors: TfguardError[] = [];
+  for (const file of files) {
+    try {
+      layers.push({ source: file, document: file === BUILTIN_DEFAULT ? builtinDefaultDocument() : await readPolicyFile(file) });
+    } catch (error) {
+      if (error instanceof TfguardErrors) errors.push(...error.errors);
+      else if (error instanceof TfguardError) errors.push(error);
+      else throw error;
+    }
+  }
+  if (errors.length > 0) throw new TfguardErrors(errors);
+  return layers;
+}
+
+export async function readPolicyFile(path: string): Promise<PolicyDocument> {
+  const format = formatOf(path);
+  if (!format) throw new TfguardError(path, 'a policy file must end in .hcl or .json', 'Rename it');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TfguardError(path, code === 'ENOENT' ? 'no such policy file' : `cannot read the policy file (${code})`, 'Check the --policy path');
+  }
+  return validatePolicyFile(await parseModelFile(text, path, format, POLICY_BLOCKS));
+}
+
+function expandSpec(spec: string): string[] {
+  if (spec === BUILTIN_DEFAULT) return [spec];
+  if (existsSync(spec) && statSync(spec).isDirectory()) {
+    const files = readdirSync(spec)
+      .filter((name) => formatOf(name) !== undefined && !/\.test\.(hcl|json)$/i.test(name))
+      .sort()
+      .map((name) => join(spec, name));
+    if (files.length === 0) throw new TfguardError(spec, 'the policy directory holds no .hcl or .json policy file', 'Check the --policy path');
+    return files;
+  }
+  return [spec];
+}
+
+function discover(cwd: string): string[] {
+  const found = CONVENTIONAL_FILES.map((name) => join(cwd, name)).filter((path) => existsSync(path));
+  if (found.length > 1) {
+    throw new TfguardError(cwd, `both ${CONVENTIONAL_FILES.join(' and ')} exist, so which one is the policy is ambiguous`, 'Keep one, or pass --policy');
+  }
+  return found.length === 1 ? found : [BUILTIN_DEFAULT];
+}
