@@ -62,7 +62,7 @@ function statefulness(catalogue: Catalogue, settings: StatefulSettings): (change
     const declared =
       declaredType(change.type) ||
       declaredAddress(change.address) ||
-      moduleMatches(declaredModule, change.module) ||
+      (settings.modules.length > 0 && moduleMatches(declaredModule, change.module)) ||
       (tags.length > 0 && tagsMatch(change, tags));
     if (!declared) return undefined;
     return {

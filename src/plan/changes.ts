@@ -66,8 +66,9 @@ function toChange(entry: RawResourceChange): Change {
     afterUnknown: change.after_unknown ?? false,
   };
   if (entry.deposed !== undefined) result.deposed = entry.deposed;
-  if (entry.module_address !== undefined) result.module = entry.module_address;
-  if (entry.index !== undefined) result.index = entry.index;
+  // Hand-made plans write null where Terraform omits a field.
+  if (typeof entry.module_address === 'string') result.module = entry.module_address;
+  if (typeof entry.index === 'string' || typeof entry.index === 'number') result.index = entry.index;
   if (meaning.order !== undefined) result.order = meaning.order;
   if (typeof entry.action_reason === 'string') result.actionReason = entry.action_reason;
   if (Array.isArray(change.replace_paths)) result.replacePaths = change.replace_paths.filter(Array.isArray) as PathStep[][];

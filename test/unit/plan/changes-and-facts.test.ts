@@ -31,6 +31,12 @@ describe('planChanges', () => {
     ]);
   });
 
+  it('treats null where Terraform omits a field as absent (hand-made plans)', () => {
+    const [change] = planChanges({ resource_changes: [entry('aws_s3_bucket.b', ['delete'], { module_address: null, index: null } as never)] });
+    expect(change!.module).toBeUndefined();
+    expect(change!.index).toBeUndefined();
+  });
+
   it('includes deferred changes, marked with their reason', () => {
     const changes = planChanges({ deferred_changes: [{ reason: 'provider_config_unknown', resource_change: entry('aws_db_instance.d', ['delete']) }] });
     expect(changes).toMatchObject([{ address: 'aws_db_instance.d', kind: 'delete', deferredReason: 'provider_config_unknown' }]);
