@@ -202,7 +202,7 @@ function semanticProblems(document: PolicyDocument): Problem[] {
       problems.push({ path: at('approval'), message: 'a soft-mandatory rule needs an approval block (how many senior approvals unblock it); use hard-mandatory if nothing may unblock it' });
     }
     if (rule.enforcement !== 'soft-mandatory' && rule.approval) {
-      problems.push({ path: at('approval'), message: `approval has no effect on a ${rule.enforcement} rule; remove it, or make the rule soft-mandatory` });
+      problems.push({ path: at('approval'), message: `approval has no effect on ${rule.enforcement === 'advisory' ? 'an' : 'a'} ${rule.enforcement} rule; remove it, or make the rule soft-mandatory` });
     }
     for (const key of ['types', 'addresses', 'modules', 'attributes', 'environments'] as const) {
       (match[key] ?? []).forEach((glob, index) => {
