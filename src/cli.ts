@@ -33,6 +33,8 @@ interface CheckArgs {
 
 let debug = process.argv.includes('--debug');
 
+const policyList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
 // yargs-parser turns a bare `-` into an empty string, so stdin travels through it under another name.
 const STDIN_ARG = '\u0000stdin';
 const planArg = (value: unknown): string => (value === STDIN_ARG ? '-' : String(value));
@@ -145,11 +147,11 @@ const planOptions = {
 } as const;
 
 const policyOption = {
+  // Not `array: true`: that would also swallow the plan path after `--policy a.hcl`.
+  // yargs turns a repeated --policy into a list by itself.
   policy: {
     alias: 'p',
     type: 'string',
-    array: true,
-    default: [] as string[],
     describe: 'Policy file or directory (.hcl or .json), or builtin:default; repeat to layer, later ones on top. Default: .tfguard.hcl or .tfguard.json here, else the built-in default',
   },
 } as const;
@@ -179,7 +181,7 @@ export async function main(argv: string[]): Promise<void> {
             output: args.output,
             provenance: args.provenance,
             terraformBin: args['terraform-bin'],
-            policy: args.policy,
+            policy: policyList(args.policy),
             environment: args.environment ?? (process.env.TF_WORKSPACE || undefined),
           });
         },
@@ -189,7 +191,7 @@ export async function main(argv: string[]): Promise<void> {
         'Print the change-set digest an approval must cover',
         (command) => command.positional('plan', { type: 'string', demandOption: true }).options(policyOption).options(planOptions),
         async (args) => {
-          exitCode = await digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], policy: args.policy });
+          exitCode = await digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], policy: policyList(args.policy) });
         },
       )
       .command('policy <command>', 'Validate, test or print policy files', (command) =>
@@ -207,7 +209,7 @@ export async function main(argv: string[]): Promise<void> {
             'Run policy test cases (*.test.hcl, *.test.json); exit 1 when one fails',
             (sub) => sub.positional('dirs', { type: 'string', array: true, demandOption: true }).options(policyOption),
             async (args) => {
-              exitCode = await testPolicies(args.dirs as string[], args.policy);
+              exitCode = await testPolicies(args.dirs as string[], policyList(args.policy));
             },
           )
           .command(
@@ -215,7 +217,7 @@ export async function main(argv: string[]): Promise<void> {
             'Print the effective (layered) policy as JSON',
             (sub) => sub.options(policyOption),
             async (args) => {
-              exitCode = await printPolicy(args.policy);
+              exitCode = await printPolicy(policyList(args.policy));
             },
           )
           .demandCommand(1, 'Give a policy command: validate, test or print'),

@@ -29,7 +29,9 @@ export async function parseModelFile(text: string, source: string, format: Polic
   if (format === 'json') return { source, text: body, format, data: parseJson(body, source), problems: [] };
 
   // Loaded only when an HCL file is read: it gunzips and starts a 1.7 MB WebAssembly module.
-  const { parse } = await import('@cdktf/hcl2json');
+  const { parse } = await import('@cdktf/hcl2json').catch((error: Error) => {
+    throw new TfguardError(source, `cannot load the HCL parser @cdktf/hcl2json (${error.message.split('\n')[0]})`, 'Reinstall tfguard with its dependencies, or write the policy in JSON');
+  });
   let raw: unknown;
   try {
     raw = await parse(source, body);

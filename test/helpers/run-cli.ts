@@ -8,8 +8,8 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a user would, with a clean environment (no colours unless asked). */
-export function runCli(args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+export function runCli(args: string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string; cli?: string } = {}): CliResult {
+  const result = spawnSync(process.execPath, [options.cli ?? CLI, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
