@@ -81,6 +81,13 @@ for (const megabytes of SIZES_MB) {
 const floor = time(['-e', ''], 21);
 const startup = time([CLI, 'test/fixtures/plans/delete.json'], 21);
 const version = time([CLI, '--version'], 21);
-results.startup = { node_floor_ms: floor, small_plan_ms: startup, version_ms: version };
-console.log(`\nstart-up: tfguard on a small plan ${startup.median.toFixed(0)} ms (p10 ${startup.p10.toFixed(0)}, p90 ${startup.p90.toFixed(0)}); --version ${version.median.toFixed(0)} ms; bare node ${floor.median.toFixed(0)} ms`);
+writeFileSync(join(OUT, 'policy.json'), JSON.stringify({ rule: { all: { enforcement: 'advisory' } } }));
+const jsonPolicy = time([CLI, '--policy', join(OUT, 'policy.json'), 'test/fixtures/plans/delete.json'], 21);
+const hclPolicy = time([CLI, '--policy', 'policies/default.hcl', 'test/fixtures/plans/delete.json'], 11);
+results.startup = { node_floor_ms: floor, small_plan_ms: startup, version_ms: version, json_policy_ms: jsonPolicy, hcl_policy_ms: hclPolicy };
+console.log(`\nstart-up on a small plan (median, p10-p90):`);
+console.log(`  built-in policy   ${startup.median.toFixed(0)} ms (${startup.p10.toFixed(0)}-${startup.p90.toFixed(0)})`);
+console.log(`  a JSON policy     ${jsonPolicy.median.toFixed(0)} ms (${jsonPolicy.p10.toFixed(0)}-${jsonPolicy.p90.toFixed(0)})`);
+console.log(`  an HCL policy     ${hclPolicy.median.toFixed(0)} ms (${hclPolicy.p10.toFixed(0)}-${hclPolicy.p90.toFixed(0)}): loads @cdktf/hcl2json's WebAssembly`);
+console.log(`  --version         ${version.median.toFixed(0)} ms; bare node ${floor.median.toFixed(0)} ms`);
 writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
