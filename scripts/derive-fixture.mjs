@@ -144,31 +144,21 @@ function deriveChangeEntry(entry) {
   const { spec } = hit;
   const out = {};
   for (const [k, v] of Object.entries(entry)) {
-    switch (k) {
-      case 'address':
-        out[k] = mapAddress(v);
-        break;
-      case 'previous_address':
-        out[k] = mapAddress(v);
-        break;
-      case 'type':
-        out[k] = spec.type;
-        break;
-      case 'name':
-        out[k] = spec.name;
-        break;
-      case 'provider_name':
-        out[k] = spec.provider_name;
-        break;
-      case 'change':
-        out[k] = deriveChange(v, spec, entry.address);
-        break;
-      default:
-        out[k] = v;
-    }
+    if (k in RENAMED_FIELDS) out[k] = RENAMED_FIELDS[k](v, spec);
+    else if (k === 'change') out[k] = deriveChange(v, spec, entry.address);
+    else out[k] = v;
   }
   return out;
 }
+
+/** Identity fields rewritten the same way in resource_changes entries and state resources. */
+const RENAMED_FIELDS = {
+  address: (value) => mapAddress(value),
+  previous_address: (value) => mapAddress(value),
+  type: (_value, spec) => spec.type,
+  name: (_value, spec) => spec.name,
+  provider_name: (_value, spec) => spec.provider_name,
+};
 
 function deriveChange(change, spec, address) {
   const out = {};
@@ -204,19 +194,11 @@ function deriveStateResource(res, moduleAddress) {
   const { spec } = hit;
   const out = {};
   for (const [k, v] of Object.entries(res)) {
+    if (k in RENAMED_FIELDS) {
+      out[k] = RENAMED_FIELDS[k](v, spec);
+      continue;
+    }
     switch (k) {
-      case 'address':
-        out[k] = mapAddress(v);
-        break;
-      case 'type':
-        out[k] = spec.type;
-        break;
-      case 'name':
-        out[k] = spec.name;
-        break;
-      case 'provider_name':
-        out[k] = spec.provider_name;
-        break;
       case 'values':
         out[k] = inputPart(v, 'values', res.address);
         break;
