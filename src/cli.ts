@@ -7,9 +7,10 @@ import { analyzePlan, EXIT_CODES } from './analyze.js';
 import { builtinCatalogue } from './catalogue/data.js';
 import { loadPlan } from './check-plan.js';
 import { TfguardError, TfguardErrors } from './errors.js';
-import { loadPolicy, readLayers } from './policy/load-policy.js';
+import { expandPolicySpec, loadPolicy, readLayers } from './policy/load-policy.js';
 import { layerPolicies } from './policy/layer.js';
 import { findTestFiles, runTestFile } from './policy/policy-test.js';
+import { effectivePolicyJson } from './policy/print-policy.js';
 import { buildReport } from './report/report.js';
 import { renderText } from './report/text.js';
 import { choosePalette, PLAIN, terminalSafe as safe } from './report/terminal.js';
@@ -74,8 +75,8 @@ async function digest(args: { plan: string; terraformBin?: string; policy: strin
   return checked.raw.errored === true ? 2 : 0;
 }
 
-async function validatePolicies(files: string[]): Promise<number> {
-  const layers = await readLayers(files);
+async function validatePolicies(specs: string[]): Promise<number> {
+  const layers = await readLayers(specs.flatMap(expandPolicySpec));
   const policy = layerPolicies(layers);
   for (const layer of layers) {
     const rules = Object.keys(layer.document.rule ?? {}).length;
@@ -109,8 +110,7 @@ async function testPolicies(dirs: string[], policySpecs: string[]): Promise<numb
 }
 
 async function printPolicy(specs: string[]): Promise<number> {
-  const policy = await loadPolicy(specs);
-  process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(effectivePolicyJson(await loadPolicy(specs)), null, 2)}\n`);
   return 0;
 }
 
@@ -198,7 +198,7 @@ export async function main(argv: string[]): Promise<void> {
         command
           .command(
             'validate <files..>',
-            'Check policy files against the schema and each other (layered in the order given); exit 0, or 2 with every error',
+            'Check policy files or directories against the schema and each other (layered in the order given); exit 0, or 2 with every error',
             (sub) => sub.positional('files', { type: 'string', array: true, demandOption: true }),
             async (args) => {
               exitCode = await validatePolicies(args.files as string[]);
@@ -223,6 +223,12 @@ export async function main(argv: string[]): Promise<void> {
           .demandCommand(1, 'Give a policy command: validate, test or print'),
       )
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
+      .check((args) => {
+        // yargs turns a repeated option into a list; only --policy may be given more than once.
+        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin'].filter((name) => Array.isArray(args[name]));
+        if (repeated.length > 0) throw new TfguardError('command line', `--${repeated[0]} is given more than once`, 'Give it once (only --policy may be repeated)');
+        return true;
+      })
       .epilogue('Exit codes: 0 allowed (warnings included), 1 blocked by policy, 2 error (bad input, unreadable or errored plan).')
       .strict()
       .demandCommand(1, 'Give a plan file: tfguard plan.json')

@@ -22,7 +22,7 @@ export const CATALOGUE_ONLY: StatefulSettings = {
   types: [],
   addresses: [],
   modules: [],
-  tags: {},
+  tagSelectors: [],
   excludeTypes: [],
   excludeAddresses: [],
   severity: 'high',
@@ -54,7 +54,7 @@ function statefulness(catalogue: Catalogue, settings: StatefulSettings): (change
   const declaredType = compileGlobs(settings.types);
   const declaredAddress = compileGlobs(settings.addresses);
   const declaredModule = compileGlobs(settings.modules);
-  const tags = Object.entries(settings.tags);
+  const selectors = settings.tagSelectors.map((selector) => Object.entries(selector)).filter((pairs) => pairs.length > 0);
   return (change) => {
     if (excludedType(change.type) || excludedAddress(change.address)) return undefined;
     const entry = settings.catalogue ? catalogue.stateful.get(change.type) : undefined;
@@ -63,7 +63,7 @@ function statefulness(catalogue: Catalogue, settings: StatefulSettings): (change
       declaredType(change.type) ||
       declaredAddress(change.address) ||
       (settings.modules.length > 0 && moduleMatches(declaredModule, change.module)) ||
-      (tags.length > 0 && tagsMatch(change, tags));
+      selectors.some((pairs) => tagsMatch(change, pairs));
     if (!declared) return undefined;
     return {
       type: change.type,

@@ -17,7 +17,7 @@ export interface PolicyLayer {
 export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
   const policy: Policy = {
     sources: [],
-    stateful: { catalogue: true, types: [], addresses: [], modules: [], tags: {}, excludeTypes: [], excludeAddresses: [], severity: 'high' },
+    stateful: { catalogue: true, types: [], addresses: [], modules: [], tagSelectors: [], excludeTypes: [], excludeAddresses: [], severity: 'high' },
     rules: [],
     approvers: [],
     provenance: { unknown: 'ai', aiSignatures: { trailers: [], authors: [], labels: [], branchPrefixes: [], messages: [] } },
@@ -26,12 +26,12 @@ export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
   const errors: TfguardError[] = [];
   layers.forEach((layer, index) => {
     const earlier = index > 0;
+    const before = [...policy.sources];
     const loosen = (explicit: boolean | undefined, field: string, what: string) => {
       if (!earlier) return;
       if (explicit) policy.loosened.push({ source: layer.source, what });
-      else errors.push(new TfguardError(layer.source, `${field}: ${what}, which loosens ${policy.sources.join(', ')}`, `Set \`loosen = true\` there if that is intended`));
+      else errors.push(new TfguardError(layer.source, `${field}: ${what}, which loosens ${before.join(', ')}`, `Set \`loosen = true\` there if that is intended`));
     };
-    policy.sources.push(layer.source);
     applyStateful(policy, layer, loosen);
     applyProvenance(policy, layer, loosen);
     applyApprovers(policy, layer, loosen);
@@ -39,7 +39,17 @@ export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
       const error = applyRule(policy, name, document, layer.source, earlier);
       if (error) errors.push(error);
     }
+    policy.sources.push(layer.source);
   });
+  if (errors.length === 0 && !policy.rules.some((rule) => rule.enabled)) {
+    errors.push(
+      new TfguardError(
+        policy.sources.join(', '),
+        'the policy has no enabled rules, so it would let every destructive change through',
+        'Add rules, or layer the file on the built-in default with --policy builtin:default --policy <file>',
+      ),
+    );
+  }
   if (errors.length > 0) throw new TfguardErrors(errors);
   return policy;
 }
@@ -64,9 +74,17 @@ function applyStateful(policy: Policy, { document }: PolicyLayer, loosen: Loosen
   union(settings.types, stateful.types);
   union(settings.addresses, stateful.addresses);
   union(settings.modules, stateful.modules);
-  Object.assign(settings.tags, stateful.tags ?? {});
-  if (stateful.severity) settings.severity = stateful.severity;
+  // Each file's tags are a selector of their own: a later file can only widen what is stateful.
+  if (stateful.tags && Object.keys(stateful.tags).length > 0) settings.tagSelectors.push({ ...stateful.tags });
+  if (stateful.severity) {
+    if (SEVERITY_RANK[stateful.severity] < SEVERITY_RANK[settings.severity]) {
+      loosen(stateful.loosen, 'stateful.severity', `lowers the severity of resources the policy declares stateful from ${settings.severity} to ${stateful.severity}`);
+    }
+    settings.severity = stateful.severity;
+  }
 }
+
+const SEVERITY_RANK = { medium: 0, high: 1, critical: 2 } as const;
 
 function applyProvenance(policy: Policy, { document }: PolicyLayer, loosen: Loosen): void {
   const provenance = document.provenance;
@@ -143,12 +161,17 @@ function loosenings(previous: Rule, next: Rule): string[] {
     if (next.approval.count < previous.approval.count) weaker.push(`needs ${next.approval.count} approval(s) instead of ${previous.approval.count}`);
     if (previous.approval.when === 'always' && next.approval.when === 'ai') weaker.push('asks approval for AI-generated changes only');
   }
-  if (JSON.stringify(canonical(previous.match)) !== JSON.stringify(canonical(next.match))) weaker.push('changes what it matches');
+  if (JSON.stringify(canonical(withDefaults(previous.match))) !== JSON.stringify(canonical(withDefaults(next.match)))) weaker.push('changes what it matches');
   return weaker;
 }
 
+function withDefaults(match: Rule['match']): Rule['match'] {
+  return match.whole_environment ? { ...match, whole_environment: { destroy_mode: true, ...match.whole_environment } } : match;
+}
+
+/** Key order and the order of list entries carry no meaning in a match. */
 function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+  if (Array.isArray(value)) return value.map(canonical).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, item]) => [key, canonical(item)]));
 }

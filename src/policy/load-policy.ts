@@ -20,7 +20,7 @@ export const CONVENTIONAL_FILES = ['.tfguard.hcl', '.tfguard.json'];
  * default. Every problem in every file is reported, and none of them yields a weaker policy.
  */
 export async function loadPolicy(specs: readonly string[], cwd = process.cwd()): Promise<Policy> {
-  const files = specs.length > 0 ? specs.flatMap(expandSpec) : discover(cwd);
+  const files = specs.length > 0 ? specs.flatMap(expandPolicySpec) : discover(cwd);
   return layerPolicies(await readLayers(files));
 }
 
@@ -54,7 +54,8 @@ export async function readPolicyFile(path: string): Promise<PolicyDocument> {
   return validatePolicyFile(await parseModelFile(text, path, format, POLICY_BLOCKS));
 }
 
-function expandSpec(spec: string): string[] {
+/** A --policy value as files: a directory gives its .hcl/.json files (not *.test.*) in name order. */
+export function expandPolicySpec(spec: string): string[] {
   if (spec === BUILTIN_DEFAULT) return [spec];
   if (existsSync(spec) && statSync(spec).isDirectory()) {
     const files = readdirSync(spec)

@@ -34,7 +34,8 @@ export interface StatefulSettings {
   types: string[];
   addresses: string[];
   modules: string[];
-  tags: Record<string, string>;
+  /** One selector per file's `tags`: a resource is stateful when it carries every pair of any selector. */
+  tagSelectors: Record<string, string>[];
   excludeTypes: string[];
   excludeAddresses: string[];
   severity: Severity;

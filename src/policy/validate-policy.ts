@@ -197,7 +197,7 @@ function semanticProblems(document: PolicyDocument): Problem[] {
     } else if (match.attributes) {
       problems.push({ path: at('match', 'attributes'), message: 'attributes only applies with protection_downgrade = true' });
     }
-    if (rule.enforcement === undefined) continue;
+    if (!['advisory', 'soft-mandatory', 'hard-mandatory'].includes(rule.enforcement)) continue;
     if (rule.enforcement === 'soft-mandatory' && !rule.approval) {
       problems.push({ path: at('approval'), message: 'a soft-mandatory rule needs an approval block (how many senior approvals unblock it); use hard-mandatory if nothing may unblock it' });
     }
@@ -215,6 +215,13 @@ function semanticProblems(document: PolicyDocument): Problem[] {
     (document.stateful?.[key] ?? []).forEach((glob, index) => {
       const problem = checkGlob(glob);
       if (problem) problems.push({ path: ['stateful', key, index], message: problem });
+    });
+  }
+  const signatures = document.provenance?.ai_signatures ?? {};
+  for (const key of ['trailers', 'authors', 'labels', 'messages'] as const) {
+    (signatures[key] ?? []).forEach((glob, index) => {
+      const problem = checkGlob(glob);
+      if (problem) problems.push({ path: ['provenance', 'ai_signatures', key, index], message: problem });
     });
   }
   for (const [id, approver] of Object.entries(document.approver ?? {})) {

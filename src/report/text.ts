@@ -129,11 +129,13 @@ function verdictLine(report: Report, palette: Palette): string {
   const head = VERDICT_TEXT[report.verdict];
   switch (report.verdict) {
     case 'block': {
+      const blocking = report.findings.filter((item) => item.effect === 'block' && !item.approved);
+      const hard = blocking.filter((item) => item.enforcement === 'hard-mandatory').length;
       // One approval of the digest covers every finding, so the most any finding asks for is what is needed.
-      const needed = Math.max(0, ...report.findings.filter((item) => item.effect === 'block').map((item) => item.approvals_required));
-      const ask = needed > 0
-        ? `: ${needed} senior approver${needed > 1 ? 's' : ''} must approve change set ${report.plan.digest}, or the plan must change`
-        : ': hard-mandatory rules allow no approval; the plan must change';
+      const needed = Math.max(0, ...blocking.map((item) => item.approvals_required));
+      const ask = hard > 0
+        ? `: ${hard} hard-mandatory finding(s) allow no approval, so the plan must change`
+        : `: ${needed} senior approver${needed > 1 ? 's' : ''} must approve change set ${report.plan.digest}, or the plan must change`;
       return `${palette.red(palette.bold(head))} — ${report.summary.blocking} blocking finding(s)${ask} (exit 1)`;
     }
     case 'error':

@@ -67,6 +67,8 @@ describe('bad input is exit 2 with one clear line', () => {
     expectOneLineError(runCli([plan('delete'), '--frobnicate']), /Unknown argument/i);
     expectOneLineError(runCli([plan('delete'), '--format', 'yaml']), /Invalid values/i);
     expectOneLineError(runCli([plan('delete'), '--provenance', 'robot']), /Invalid values/i);
+    expectOneLineError(runCli([plan('delete'), '--provenance', 'ai', '--provenance', 'ai']), /--provenance is given more than once/);
+    expectOneLineError(runCli([plan('delete'), '--format', 'json', '--format', 'json']), /--format is given more than once/);
   });
 });
 

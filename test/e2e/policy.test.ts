@@ -126,10 +126,20 @@ describe('policy commands', () => {
     expect(bad.stderr.trimEnd().split('\n')).toHaveLength(3);
   });
 
+  it('validate takes directories too, layering their files in name order like --policy', () => {
+    const dir = mkdtempSync(join(scratch, 'dir-'));
+    copyFileSync(STRICT_DB, join(dir, '10-org.hcl'));
+    copyFileSync(JSON_POLICY, join(dir, '20-repo.json'));
+    const result = runCli(['policy', 'validate', dir]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/10-org\.hcl: valid[\s\S]*20-repo\.json: valid/);
+  });
+
   it('print: the effective layered policy as JSON', () => {
     const printed = JSON.parse(runCli(['policy', 'print', '--policy', 'builtin:default', '--policy', STRICT_DB]).stdout);
     expect(printed.sources).toEqual(['builtin:default', STRICT_DB]);
-    expect(printed.rules.map((rule: { name: string }) => rule.name)).toContain('db');
+    expect(Object.keys(printed.rule)).toContain('db');
+    expect(printed.rule.db).toMatchObject({ enforcement: 'hard-mandatory', source: STRICT_DB });
     expect(JSON.parse(runCli(['policy', 'print']).stdout).sources).toEqual(['builtin:default']);
   });
 

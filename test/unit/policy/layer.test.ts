@@ -29,7 +29,7 @@ describe('layerPolicies', () => {
     expect(policy.sources).toEqual(['p0.hcl', 'p1.hcl']);
     expect(policy.stateful.types).toEqual(['custom_db']);
     expect(policy.stateful.addresses).toEqual(['module.legacy.**']);
-    expect(policy.stateful.tags).toEqual({ data: 'customer' });
+    expect(policy.stateful.tagSelectors).toEqual([{ data: 'customer' }]);
     expect(policy.rules.map((rule) => rule.name)).toEqual(['db', 'env', 'extra']);
     expect(policy.loosened).toEqual([]);
   });
@@ -75,11 +75,40 @@ describe('layerPolicies', () => {
     expect(layer(org, flagged).loosened).toHaveLength(1);
   });
 
+  it('keeps each file\'s tags a selector of its own, so a later file can only widen', () => {
+    const policy = layer({ ...org, stateful: { tags: { env: 'prod' } } }, { stateful: { tags: { team: 'payments' } } });
+    expect(policy.stateful.tagSelectors).toEqual([{ env: 'prod' }, { team: 'payments' }]);
+    expect(policy.loosened).toEqual([]);
+  });
+
+  it('treats lowering the severity of declared resources as loosening', () => {
+    const base = { ...org, stateful: { severity: 'critical' as const } };
+    expect(messages(() => layer(base, { stateful: { severity: 'medium' } }))[0]).toMatch(/stateful\.severity: lowers the severity .* from critical to medium, which loosens p0\.hcl\./);
+    expect(layer(base, { stateful: { severity: 'medium', loosen: true } }).loosened).toHaveLength(1);
+  });
+
+  it('names only the earlier files as the ones loosened', () => {
+    expect(messages(() => layer(org, { stateful: { catalogue: true } }, { stateful: { catalogue: false } }))[0]).toMatch(/which loosens p0\.hcl, p1\.hcl\. Set/);
+  });
+
+  it('does not count list order or defaults in a match as a change', () => {
+    const env = org.rule!.env!;
+    const reordered = layer(org, withRule('env', { ...env, match: { whole_environment: { min_share: 0.5, min_count: 5, destroy_mode: true } }, lock: undefined }));
+    expect(reordered.loosened).toEqual([]);
+    const kinds = layer(withRule('k', { match: { kinds: ['delete', 'replace'] }, enforcement: 'advisory' }), withRule('k', { match: { kinds: ['replace', 'delete'] }, enforcement: 'advisory' }));
+    expect(kinds.loosened).toEqual([]);
+  });
+
+  it('refuses a policy with no enabled rules: it would gate nothing', () => {
+    expect(messages(() => layer({ stateful: { catalogue: true } }))[0]).toMatch(/no enabled rules, so it would let every destructive change through/);
+    expect(messages(() => layer(org, withRule('db', { ...org.rule!.db!, enabled: false, loosen: true }), withRule('env', { match: {}, enforcement: 'advisory', enabled: false })))).not.toEqual([]);
+  });
+
   it('reports every layering error at once', () => {
     expect(messages(() => layer(org, { stateful: { catalogue: false }, approver: { eve: { github: 'eve' } }, rule: { db: { enforcement: 'advisory' } } }))).toHaveLength(3);
   });
 
   it('a single file loosens nothing', () => {
-    expect(layer({ stateful: { catalogue: false }, provenance: { unknown: 'human' } }).loosened).toEqual([]);
+    expect(layer({ stateful: { catalogue: false }, provenance: { unknown: 'human' }, rule: org.rule }).loosened).toEqual([]);
   });
 });

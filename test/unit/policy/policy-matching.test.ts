@@ -55,7 +55,8 @@ describe('rule matching', () => {
   });
 
   it('skips disabled rules', () => {
-    expect(run({ rule: { r: { match: {}, enforcement: 'advisory', enabled: false } } }).findings).toEqual([]);
+    const findings = run({ rule: { off: { match: {}, enforcement: 'hard-mandatory', enabled: false }, on: { match: { kinds: ['delete'] }, enforcement: 'advisory' } } }).findings;
+    expect(new Set(findings.map((finding) => finding.rule))).toEqual(new Set(['on']));
   });
 });
 
