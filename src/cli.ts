@@ -9,7 +9,6 @@ import { loadPlan } from './check-plan.js';
 import { TfguardError, TfguardErrors } from './errors.js';
 import { expandPolicySpec, loadPolicy, readLayers } from './policy/load-policy.js';
 import { layerPolicies } from './policy/layer.js';
-import { findTestFiles, runTestFile } from './policy/policy-test.js';
 import { effectivePolicyJson } from './policy/print-policy.js';
 import { buildReport } from './report/report.js';
 import { renderText } from './report/text.js';
@@ -88,6 +87,7 @@ async function validatePolicies(specs: string[]): Promise<number> {
 }
 
 async function testPolicies(dirs: string[], policySpecs: string[]): Promise<number> {
+  const { findTestFiles, runTestFile } = await import('./policy/policy-test.js');
   const files = dirs.flatMap(findTestFiles);
   if (files.length === 0) throw new TfguardError(dirs.join(', '), 'no *.test.hcl or *.test.json files found', 'Write test cases (docs/policy.md, "Testing policies")');
   const palette = choosePalette(process.stdout.isTTY === true, process.env);

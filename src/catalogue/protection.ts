@@ -84,7 +84,7 @@ function shrinks(protection: Protection, before: JsonValue | undefined, after: J
 }
 
 /** A retention window as a number: plain numbers, numeric strings, and Google's duration strings ("604800s", "3.5s"). */
-export function retentionOf(value: JsonValue | undefined): number | undefined {
+function retentionOf(value: JsonValue | undefined): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return undefined;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(s?)\s*$/.exec(value);

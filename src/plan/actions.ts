@@ -36,12 +36,3 @@ export function interpretActions(actions: readonly string[], importing: boolean)
   }
   return meaning;
 }
-
-export const DESTRUCTIVE_KINDS: readonly DestructiveKind[] = [
-  'delete',
-  'replace',
-  'forget',
-  'forget-replace',
-  'import-replace',
-  'unknown',
-];

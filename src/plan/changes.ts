@@ -80,8 +80,3 @@ function toChange(entry: RawResourceChange): Change {
   }
   return result;
 }
-
-/** `address` plus ` (deposed KEY)` — the identity of a change inside one plan. */
-export function changeKey(change: Pick<Change, 'address' | 'deposed'>): string {
-  return change.deposed === undefined ? change.address : `${change.address} (deposed ${change.deposed})`;
-}

@@ -6,8 +6,7 @@ import type { PolicyDocument } from './document.js';
 import { builtinDefaultDocument } from './default-policy.js';
 import { layerPolicies, type PolicyLayer } from './layer.js';
 import type { Policy } from './model.js';
-import { formatOf, parseModelFile } from './parse-policy.js';
-import { validatePolicyFile } from './validate-policy.js';
+import { formatOf } from './parse-policy.js';
 
 export const BUILTIN_DEFAULT = 'builtin:default';
 
@@ -51,6 +50,8 @@ export async function readPolicyFile(path: string): Promise<PolicyDocument> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TfguardError(path, code === 'ENOENT' ? 'no such policy file' : `cannot read the policy file (${code})`, 'Check the --policy path');
   }
+  // Loaded only when a policy file is read: runs on the built-in default skip the validators.
+  const [{ parseModelFile }, { validatePolicyFile }] = await Promise.all([import('./parse-policy.js'), import('./validate-policy.js')]);
   return validatePolicyFile(await parseModelFile(text, path, format, POLICY_BLOCKS));
 }
 

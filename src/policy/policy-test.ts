@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import policyTestSchema from '../../policies/policy-test.schema.json' with { type: 'json' };
 import { analyzePlan, type Analysis } from '../analyze.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { loadPlan } from '../check-plan.js';
@@ -9,6 +8,7 @@ import { buildReport, type ReportFinding } from '../report/report.js';
 import { POLICY_TEST_BLOCKS } from './blocks.js';
 import { BUILTIN_DEFAULT, loadPolicy } from './load-policy.js';
 import { formatOf, parseModelFile } from './parse-policy.js';
+import { validatePolicyTest } from './generated/validators.js';
 import { validateModel } from './validate-policy.js';
 
 interface ExpectedFinding {
@@ -58,7 +58,7 @@ export function findTestFiles(dir: string): string[] {
  */
 export async function runTestFile(path: string, policySpecs: readonly string[], catalogue: Catalogue): Promise<CaseResult[]> {
   const parsed = await parseModelFile(readFileSync(path, 'utf8'), path, formatOf(path)!, POLICY_TEST_BLOCKS);
-  const file = await validateModel<TestFile>(parsed, policyTestSchema);
+  const file = validateModel<TestFile>(parsed, validatePolicyTest);
   const here = dirname(path);
   const specs = file.policy ? file.policy.map((spec) => (spec === BUILTIN_DEFAULT ? spec : resolve(here, spec))) : policySpecs;
   if (specs.length === 0) {

@@ -1,28 +1,14 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import policySchema from '../../policies/policy.schema.json' with { type: 'json' };
 import { TfguardError, TfguardErrors } from '../errors.js';
 import type { PolicyDocument } from './document.js';
+import { validatePolicy } from './generated/validators.js';
 import { checkGlob } from './globs.js';
 import { locateLine } from './locate.js';
 import type { ParsedFile } from './parse-policy.js';
 import { parseSshPublicKey } from './ssh-key.js';
 
-const validators = new Map<object, ValidateFunction>();
-
-async function schemaValidator(schema: object): Promise<ValidateFunction> {
-  let validator = validators.get(schema);
-  if (!validator) {
-    // ajv is CommonJS: its class is the module's `default` export. Loaded only when a file is validated.
-    const Ajv2020 = (await import('ajv/dist/2020.js')).default.default;
-    validator = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
-    validators.set(schema, validator);
-  }
-  return validator;
-}
-
 /** Validates a parsed file against a JSON Schema, then `semantic` checks; throws every problem, each on one line. */
-export async function validateModel<T>(file: ParsedFile, schema: object, semantic: (document: T) => Problem[] = () => []): Promise<T> {
-  const validate = await schemaValidator(schema);
+export function validateModel<T>(file: ParsedFile, validate: ValidateFunction, semantic: (document: T) => Problem[] = () => []): T {
   const problems: Problem[] = [...file.problems];
   if (!validate(file.data)) {
     for (const error of usefulErrors(validate.errors ?? [])) problems.push(describeSchemaError(error, file.data));
@@ -41,12 +27,13 @@ export async function validateModel<T>(file: ParsedFile, schema: object, semanti
 }
 
 /**
- * Validates a parsed policy file against the published schema and the rules a schema cannot say.
- * Every problem becomes one error naming file, line, field, what was expected and what was found;
- * all of them are thrown together. Unknown fields are errors: a typo must never disable a rule.
+ * Validates a parsed policy file against policies/policy.schema.json (compiled at build time by
+ * scripts/generate-validators.mjs) and the rules a schema cannot say. Every problem becomes one
+ * error naming file, line, field, what was expected and what was found; all are thrown together.
+ * Unknown fields are errors: a typo must never disable a rule.
  */
-export function validatePolicyFile(file: ParsedFile): Promise<PolicyDocument> {
-  return validateModel<PolicyDocument>(file, policySchema, semanticProblems);
+export function validatePolicyFile(file: ParsedFile): PolicyDocument {
+  return validateModel<PolicyDocument>(file, validatePolicy, semanticProblems);
 }
 
 export interface Problem {

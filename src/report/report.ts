@@ -6,7 +6,7 @@ import type { Finding } from '../policy/evaluate.js';
 import type { Change, PathStep } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
 import { isMarked } from '../plan/values.js';
-import { describeReason } from './reasons.js';
+import { describeReason, isKnownReason } from './reasons.js';
 
 export const REPORT_VERSION = 1;
 export const SENSITIVE = '(sensitive)';
@@ -284,7 +284,7 @@ function notices(analysis: Analysis): ReportNotice[] {
     if (change.kind === 'unknown') {
       list.push({ kind: 'unknown-actions', address: change.address, message: `Unknown actions ${JSON.stringify(change.actions)}: treated as destructive` });
     }
-    if (change.actionReason !== undefined && describeReason(change.actionReason) === change.actionReason) {
+    if (change.actionReason !== undefined && !isKnownReason(change.actionReason)) {
       list.push({ kind: 'unknown-reason', address: change.address, message: `Unknown action_reason ${JSON.stringify(change.actionReason)}` });
     }
     if (change.destructive) continue;

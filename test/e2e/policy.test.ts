@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -167,7 +167,7 @@ describe('policy commands', () => {
 describe('start-up stays small', () => {
   it('runs without any HCL parser (or any other package) when no HCL policy is read', () => {
     const alone = mkdtempSync(join(scratch, 'alone-'));
-    copyFileSync(CLI, join(alone, 'cli.js'));
+    cpSync(join(CLI, '..'), alone, { recursive: true });
     writeFileSync(join(alone, 'package.json'), '{"type":"module"}');
     const run = (args: string[]) => runCli(args, { cwd: alone, cli: join(alone, 'cli.js') });
     expect(run(['--format', 'json', example('environment-recreation')]).status).toBe(1);
