@@ -20,7 +20,7 @@ mkdirSync(OUT, { recursive: true });
 
 /**
  * A plan of about `megabytes` MB: the real plan's entries repeated under fresh module addresses.
- * mix "worst": every copy keeps the real actions (82% of entries destructive). mix "typical":
+ * mix "worst": every copy keeps the real actions (90% of entries destructive). mix "typical":
  * one copy in 20 keeps them and the others become no-ops (before = after), as in a large
  * environment where a change touches a few resources.
  */
