@@ -6,7 +6,7 @@ import { validatePlan, type CheckedPlan } from './plan/validate-plan.js';
 /** Reads, parses and checks a plan from a path (or `-`): the I/O edge of the pipeline. */
 export async function loadPlan(spec: string, options: ReadOptions = {}): Promise<{ checked: CheckedPlan; source: string }> {
   const { text, source } = await readPlanText(spec, options);
-  return { checked: validatePlan(parseDocument(text, source), source), source };
+  return { checked: checkPlanText(text, source), source };
 }
 
 /** Parses and checks plan JSON text already in memory. */

@@ -13,9 +13,6 @@ import { effectivePolicyJson } from './policy/print-policy.js';
 import { buildReport } from './report/report.js';
 import { renderText } from './report/text.js';
 import { choosePalette, PLAIN, terminalSafe as safe } from './report/terminal.js';
-import { changeSetDigest } from './approval/digest.js';
-import { classifyChanges } from './catalogue/classify.js';
-import { planChanges } from './plan/changes.js';
 
 const VERSION = packageJson.version;
 const FORMATS = ['text', 'json'] as const;
@@ -31,7 +28,7 @@ interface CheckArgs {
   environment?: string;
 }
 
-let debug = process.argv.includes('--debug');
+const debug = process.argv.includes('--debug');
 
 const policyList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -69,9 +66,9 @@ async function check(args: CheckArgs): Promise<number> {
 async function digest(args: { plan: string; terraformBin?: string; policy: string[] }): Promise<number> {
   const policy = await loadPolicy(args.policy);
   const { checked } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
-  const classified = classifyChanges(planChanges(checked.raw), builtinCatalogue(), policy.stateful);
-  process.stdout.write(`${changeSetDigest(classified)}\n`);
-  return checked.raw.errored === true ? 2 : 0;
+  const analysis = analyzePlan(checked, { policy, catalogue: builtinCatalogue() });
+  process.stdout.write(`${analysis.digest}\n`);
+  return analysis.facts.errored ? 2 : 0;
 }
 
 async function validatePolicies(specs: string[]): Promise<number> {
@@ -247,5 +244,4 @@ export async function main(argv: string[]): Promise<void> {
   if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = exitCode;
 }
 
-debug = process.argv.includes('--debug');
 await main(hideBin(process.argv));

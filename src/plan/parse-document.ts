@@ -1,4 +1,5 @@
 import { TfguardError } from '../errors.js';
+import { jsonSyntaxProblem } from '../json-syntax.js';
 import type { JsonValue } from './raw.js';
 
 const REPLAN = 'Re-create it with `terraform show -json plan.tfplan > plan.json` (or `tofu show -json`)';
@@ -51,9 +52,8 @@ export function parseDocument(text: string, source: string): JsonValue {
 }
 
 function explainSyntaxError(body: string, source: string, error: Error): TfguardError {
-  const position = /at position (\d+)/.exec(error.message);
-  const offset = position ? Number(position[1]) : undefined;
-  if (offset !== undefined && /non-whitespace character after JSON/.test(error.message)) {
+  const problem = jsonSyntaxProblem(body, error);
+  if (problem.offset !== undefined && /non-whitespace character after JSON/.test(error.message)) {
     const documents = countDocuments(body);
     if (documents > 1) {
       return new TfguardError(
@@ -64,16 +64,15 @@ function explainSyntaxError(body: string, source: string, error: Error): Tfguard
     }
   }
   const trimmedLength = body.trimEnd().length;
-  if (/end of JSON input|Unterminated/.test(error.message) || (offset !== undefined && offset >= trimmedLength)) {
+  if (/end of JSON input|Unterminated/.test(error.message) || (problem.offset !== undefined && problem.offset >= trimmedLength)) {
     return new TfguardError(
       source,
       `invalid JSON: the document ends early at byte ${trimmedLength} (the file looks truncated)`,
       `${REPLAN}, and make sure the write finished`,
     );
   }
-  const where = offset !== undefined ? ` at ${lineAndColumn(body, offset)}` : '';
-  const detail = error.message.replace(/( in JSON)? at position \d+.*$/s, '').replace(/\s+/g, ' ');
-  return new TfguardError(source, `invalid JSON${where}: ${detail}`, REPLAN);
+  const where = problem.line !== undefined ? ` at line ${problem.line}, column ${problem.column}` : '';
+  return new TfguardError(source, `invalid JSON${where}: ${problem.detail}`, REPLAN);
 }
 
 /** Counts the JSON values in a stream of concatenated documents; 0 when it is not such a stream. */
@@ -98,14 +97,4 @@ function countDocuments(body: string): number {
     }
   }
   return count;
-}
-
-function lineAndColumn(body: string, offset: number): string {
-  let line = 1;
-  let lineStart = 0;
-  for (let index = body.indexOf('\n'); index !== -1 && index < offset; index = body.indexOf('\n', index + 1)) {
-    line += 1;
-    lineStart = index + 1;
-  }
-  return `line ${line}, column ${offset - lineStart + 1}`;
 }

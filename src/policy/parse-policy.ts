@@ -1,4 +1,5 @@
 import { TfguardError, TfguardErrors } from '../errors.js';
+import { jsonSyntaxProblem } from '../json-syntax.js';
 import { hclSyntaxError, unwrapBlocks, type BlockSpec } from './blocks.js';
 import { findDuplicateKeys } from './json-duplicates.js';
 
@@ -52,10 +53,8 @@ function parseJson(text: string, source: string): unknown {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    throw new TfguardError(line ? `${source}:${line}` : source, `invalid JSON: ${message.replace(/( in JSON)? at position \d+.*$/s, '').replace(/\s+/g, ' ')}`, 'Fix the syntax');
+    const { line, detail } = jsonSyntaxProblem(text, error as Error);
+    throw new TfguardError(line ? `${source}:${line}` : source, `invalid JSON: ${detail}`, 'Fix the syntax');
   }
   const duplicates = findDuplicateKeys(text);
   if (duplicates.length > 0) {

@@ -1,5 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { formatPath } from '../catalogue/catalogue.js';
 import { TfguardError, TfguardErrors } from '../errors.js';
+import type { JsonValue } from '../plan/raw.js';
+import { valueAt } from '../plan/values.js';
 import type { PolicyDocument } from './document.js';
 import { validatePolicy } from './generated/validators.js';
 import { checkGlob } from './globs.js';
@@ -44,12 +47,8 @@ export interface Problem {
 function toError(problem: Problem, file: ParsedFile): TfguardError {
   const line = locateLine(file.text, problem.path);
   const where = line === undefined ? file.source : `${file.source}:${line}`;
-  const field = problem.path.length === 0 ? '' : `${formatField(problem.path)}: `;
+  const field = problem.path.length === 0 ? '' : `${formatPath(problem.path)}: `;
   return new TfguardError(where, `${field}${problem.message}`);
-}
-
-function formatField(path: (string | number)[]): string {
-  return path.map((step, index) => (typeof step === 'number' ? `[${step}]` : index === 0 ? step : /^[A-Za-z_][\w-]*$/.test(step) ? `.${step}` : `["${step}"]`)).join('');
 }
 
 /** Ajv reports an `anyOf`/`if` failure and its branches; keep the errors a person can act on. */
@@ -73,12 +72,6 @@ function pathOf(pointer: string): (string | number)[] {
     .map((step) => (/^\d+$/.test(step) ? Number(step) : step));
 }
 
-function valueAt(data: unknown, path: (string | number)[]): unknown {
-  let current = data;
-  for (const step of path) current = current !== null && typeof current === 'object' ? (current as Record<string | number, unknown>)[step] : undefined;
-  return current;
-}
-
 function found(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
@@ -93,7 +86,7 @@ function truncate(text: string): string {
 
 function describeSchemaError(error: ErrorObject, data: unknown): Problem {
   const path = pathOf(error.instancePath);
-  const value = valueAt(data, path);
+  const value = valueAt(data as JsonValue, path);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {

@@ -144,7 +144,12 @@ describe('outputs', () => {
   });
 
   it('the digest is stable across re-plans that change nothing destructive and differs when something does', () => {
-    const digestOf = (content: string) => runCli(['digest', '-'], { input: content }).stdout;
+    const digestOf = (content: string) => {
+      const result = runCli(['digest', '-'], { input: content });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+      return result.stdout;
+    };
     const original = JSON.parse(deleteJson);
     const replanned = { ...original, timestamp: '2030-01-01T00:00:00Z', resource_changes: [...original.resource_changes].reverse() };
     expect(digestOf(JSON.stringify(replanned))).toBe(digestOf(deleteJson));

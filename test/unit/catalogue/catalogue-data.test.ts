@@ -22,6 +22,14 @@ describe('the catalogue data', () => {
     expect(valid).toBe(true);
   });
 
+  it('is counted truly in the README and the policy reference', () => {
+    const { stateful, notStateful } = builtinCatalogue();
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`lists ${stateful.size} resource types`);
+    expect(readme).toContain(`${notStateful.size} types that look important but hold no data`);
+    expect(readFileSync(join(ROOT, 'docs', 'policy.md'), 'utf8')).toContain(`(${stateful.size} types, each with a category and severity)`);
+  });
+
   it('names each type once across all files, never both stateful and not stateful', () => {
     const seen = new Map<string, string>();
     const duplicates: string[] = [];

@@ -47,10 +47,10 @@ describe('rule matching', () => {
   });
 
   it('by environment: scoped rules apply when it matches, or when it is unknown', () => {
-    const scoped = { kinds: ['replace'] as const, environments: ['prod*'] };
-    expect(matched({ ...scoped, kinds: [...scoped.kinds] }, recreation, { environment: 'production' })).toHaveLength(4);
-    expect(matched({ ...scoped, kinds: [...scoped.kinds] }, recreation, { environment: 'staging' })).toEqual([]);
-    const unknown = run({ rule: { r: { match: { ...scoped, kinds: [...scoped.kinds] }, enforcement: 'advisory' } } });
+    const scoped: MatchDocument = { kinds: ['replace'], environments: ['prod*'] };
+    expect(matched(scoped, recreation, { environment: 'production' })).toHaveLength(4);
+    expect(matched(scoped, recreation, { environment: 'staging' })).toEqual([]);
+    const unknown = run({ rule: { r: { match: scoped, enforcement: 'advisory' } } });
     expect(unknown.findings).toHaveLength(4);
   });
 
