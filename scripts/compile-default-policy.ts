@@ -1,7 +1,7 @@
 // Build step: policies/default.hcl → src/policy/generated/default-policy.json, through the same
 // parser and validator as any user policy, so the built-in default can never be invalid.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { TfguardErrors } from '../src/errors.js';
+import { TfguardErrors } from '../src/shared/errors.js';
 import { POLICY_BLOCKS } from '../src/policy/blocks.js';
 import { parseModelFile } from '../src/policy/parse-policy.js';
 import { validatePolicyFile } from '../src/policy/validate-policy.js';

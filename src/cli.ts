@@ -6,7 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { analyzePlan, EXIT_CODES } from './analyze.js';
 import { builtinCatalogue } from './catalogue/data.js';
 import { loadPlan } from './check-plan.js';
-import { TfguardError, TfguardErrors } from './errors.js';
+import { TfguardError, TfguardErrors } from './shared/errors.js';
 import { expandPolicySpec, loadPolicy, readLayers } from './policy/load-policy.js';
 import { layerPolicies } from './policy/layer.js';
 import { effectivePolicyJson } from './policy/print-policy.js';

@@ -10,5 +10,5 @@ export type { Policy, Rule } from './policy/model.js';
 export { changeSetDigest } from './approval/digest.js';
 export { buildReport, type Report } from './report/report.js';
 export { renderText } from './report/text.js';
-export { TfguardError, TfguardErrors } from './errors.js';
+export { TfguardError, TfguardErrors } from './shared/errors.js';
 export type { Change } from './plan/changes.js';

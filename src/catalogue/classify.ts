@@ -1,6 +1,6 @@
 import type { Change } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
-import { compileGlobs, type Matcher } from '../policy/globs.js';
+import { compileGlobs, type Matcher } from '../shared/globs.js';
 import type { StatefulSettings } from '../policy/model.js';
 import type { Catalogue, StatefulType } from './catalogue.js';
 import { findDowngrades, type Downgrade } from './protection.js';

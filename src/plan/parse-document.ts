@@ -1,6 +1,7 @@
-import { TfguardError } from '../errors.js';
-import { jsonSyntaxProblem } from '../json-syntax.js';
+import { TfguardError } from '../shared/errors.js';
+import { jsonSyntaxProblem } from '../shared/json-syntax.js';
 import type { JsonValue } from './raw.js';
+import { stripBom } from '../shared/text.js';
 
 const REPLAN = 'Re-create it with `terraform show -json plan.tfplan > plan.json` (or `tofu show -json`)';
 
@@ -21,7 +22,7 @@ const TEXT_PLAN_MARKERS = [
  * truncated files.
  */
 export function parseDocument(text: string, source: string): JsonValue {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   const start = body.search(/\S/);
   if (start < 0) {
     throw new TfguardError(source, 'the plan is empty', `${REPLAN}, and check that the command succeeded`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TfguardError } from '../errors.js';
+import { TfguardError } from '../shared/errors.js';
 
 /** The longest string V8 can hold: a plan beyond it cannot be read in one piece. */
 const MAX_TEXT_BYTES = 0x1fffffe8;

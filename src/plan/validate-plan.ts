@@ -1,4 +1,4 @@
-import { TfguardError } from '../errors.js';
+import { TfguardError } from '../shared/errors.js';
 import type { JsonObject, JsonValue, RawPlan, RawResourceChange } from './raw.js';
 
 const REPLAN = 'Give tfguard the output of `terraform show -json plan.tfplan` (or `tofu show -json`)';

@@ -1,4 +1,4 @@
-import { TfguardError } from '../errors.js';
+import { TfguardError } from '../shared/errors.js';
 
 /**
  * How HCL blocks map onto the JSON model. hcl2json turns every block into a list (`stateful { }`

@@ -1,7 +1,7 @@
 import { moduleMatches, type ClassifiedChange } from '../catalogue/classify.js';
 import type { Downgrade } from '../catalogue/protection.js';
 import type { Provenance } from '../provenance/provenance.js';
-import { compileGlobs, type Matcher } from './globs.js';
+import { compileGlobs, type Matcher } from '../shared/globs.js';
 import { ruleSubject, type Enforcement, type Policy, type Rule, type RuleMatch } from './model.js';
 import type { EnvironmentImpact } from './whole-environment.js';
 

@@ -1,4 +1,4 @@
-import { TfguardError, TfguardErrors } from '../errors.js';
+import { TfguardError, TfguardErrors } from '../shared/errors.js';
 import type { PolicyDocument, RuleDocument } from './document.js';
 import { ENFORCEMENT_STRENGTH, type Policy, type Rule } from './model.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { TfguardError, TfguardErrors } from '../errors.js';
+import { TfguardError, TfguardErrors } from '../shared/errors.js';
 import { POLICY_BLOCKS } from './blocks.js';
 import type { PolicyDocument } from './document.js';
 import { builtinDefaultDocument } from './default-policy.js';

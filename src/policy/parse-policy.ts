@@ -1,7 +1,8 @@
-import { TfguardError, TfguardErrors } from '../errors.js';
-import { jsonSyntaxProblem } from '../json-syntax.js';
+import { TfguardError, TfguardErrors } from '../shared/errors.js';
+import { jsonSyntaxProblem } from '../shared/json-syntax.js';
 import { hclSyntaxError, unwrapBlocks, type BlockSpec } from './blocks.js';
-import { findDuplicateKeys } from './json-duplicates.js';
+import { findDuplicateKeys } from '../shared/json-duplicates.js';
+import { stripBom } from '../shared/text.js';
 
 export type PolicyFormat = 'hcl' | 'json';
 
@@ -23,7 +24,7 @@ export function formatOf(path: string): PolicyFormat | undefined {
 
 /** Parses the text of an HCL or JSON file into the JSON model. Throws with every problem found. */
 export async function parseModelFile(text: string, source: string, format: PolicyFormat, blocks: BlockSpec): Promise<ParsedFile> {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripBom(text);
   if (isEmpty(body, format)) {
     throw new TfguardError(source, 'the file is empty', 'Write at least one block or field; see docs/policy.md');
   }

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { analyzePlan, type Analysis } from '../analyze.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { loadPlan } from '../check-plan.js';
-import { TfguardError } from '../errors.js';
+import { TfguardError } from '../shared/errors.js';
 import { buildReport, type ReportFinding } from '../report/report.js';
 import { POLICY_TEST_BLOCKS } from './blocks.js';
 import { BUILTIN_DEFAULT, loadPolicy } from './load-policy.js';

@@ -1,14 +1,14 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { formatPath } from '../catalogue/catalogue.js';
-import { TfguardError, TfguardErrors } from '../errors.js';
+import { TfguardError, TfguardErrors } from '../shared/errors.js';
 import type { JsonValue } from '../plan/raw.js';
 import { valueAt } from '../plan/values.js';
 import type { PolicyDocument } from './document.js';
 import { validatePolicy } from './generated/validators.js';
-import { checkGlob } from './globs.js';
+import { checkGlob } from '../shared/globs.js';
 import { locateLine } from './locate.js';
 import type { ParsedFile } from './parse-policy.js';
-import { parseSshPublicKey } from './ssh-key.js';
+import { parseSshPublicKey } from '../shared/ssh-key.js';
 
 /** Validates a parsed file against a JSON Schema, then `semantic` checks; throws every problem, each on one line. */
 export function validateModel<T>(file: ParsedFile, validate: ValidateFunction, semantic: (document: T) => Problem[] = () => []): T {

@@ -1,7 +1,4 @@
-/** Makes an untrusted string safe for a terminal: control characters (ESC, CR, BEL, …) become visible escapes. */
-export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { terminalSafe } from '../shared/escape.js';
 
 export interface Palette {
   red(text: string): string;

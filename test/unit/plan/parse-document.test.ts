@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TfguardError } from '../../../src/errors.js';
+import { TfguardError } from '../../../src/shared/errors.js';
 import { parseDocument } from '../../../src/plan/parse-document.js';
 
 function errorOf(text: string): TfguardError {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TfguardError } from '../../../src/errors.js';
+import { TfguardError } from '../../../src/shared/errors.js';
 import { parseDocument } from '../../../src/plan/parse-document.js';
 import { validatePlan } from '../../../src/plan/validate-plan.js';
 import { ROOT } from '../../helpers/paths.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TfguardErrors } from '../../../src/errors.js';
+import { TfguardErrors } from '../../../src/shared/errors.js';
 import type { PolicyDocument, RuleDocument } from '../../../src/policy/document.js';
 import { layerPolicies } from '../../../src/policy/layer.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TfguardError, TfguardErrors } from '../../../src/errors.js';
+import { TfguardError, TfguardErrors } from '../../../src/shared/errors.js';
 import { POLICY_BLOCKS } from '../../../src/policy/blocks.js';
 import { parseModelFile, type PolicyFormat } from '../../../src/policy/parse-policy.js';
 import { validatePolicyFile } from '../../../src/policy/validate-policy.js';

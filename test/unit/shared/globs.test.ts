@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGlob, compileGlobs, steps } from '../../../src/policy/globs.js';
+import { checkGlob, compileGlobs, steps } from '../../../src/shared/globs.js';
 
 describe('globs over Terraform names', () => {
   it('splits addresses at dots outside keys', () => {

@@ -1,3 +1,4 @@
+import { asciiSafe } from './escape.js';
 import { createHash, createPublicKey } from 'node:crypto';
 
 export interface SshPublicKey {
@@ -78,7 +79,7 @@ function parse(line: unknown): SshPublicKey {
   if (lines > 1) fail(`expected one key line, found ${lines} lines`);
 
   const control = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/.exec(text);
-  if (control) fail(`key line contains a control character (${escapeChar(control[0])}) at position ${control.index + 1}`);
+  if (control) fail(`key line contains a control character (${asciiSafe(control[0])}) at position ${control.index + 1}`);
 
   const match = /^([^ \t]+)(?:[ \t]+([^ \t]+))?(?:[ \t]+(.*))?$/s.exec(text);
   const type = match?.[1] ?? '';
@@ -262,13 +263,5 @@ function checkEcPoint(curve: string, point: Buffer): void {
 /** Input echoed in a reason: quoted, printable ASCII only, at most 40 characters. */
 function quote(text: string): string {
   const chars = [...text];
-  const shown = chars.slice(0, 40).map(escapeChar).join('');
-  return `"${shown}${chars.length > 40 ? '...' : ''}"`;
-}
-
-function escapeChar(char: string): string {
-  const code = char.codePointAt(0) ?? 0;
-  if (char === '"' || char === '\\') return `\\${char}`;
-  if (code >= 0x20 && code < 0x7f) return char;
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+  return `"${asciiSafe(chars.slice(0, 40).join(''))}${chars.length > 40 ? '...' : ''}"`;
 }

@@ -1,4 +1,4 @@
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+import { terminalSafe } from './escape.js';
 
 /**
  * An error the user can act on: what is wrong, where, and how to fix it.
@@ -18,7 +18,7 @@ export class TfguardError extends Error {
   /** `where: what. fix` on one line, control characters made visible. */
   oneLine(): string {
     const text = this.fix === '' ? `${this.where}: ${this.message}` : `${this.where}: ${this.message}. ${this.fix}`;
-    return text.replace(CONTROL, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return terminalSafe(text);
   }
 }
 

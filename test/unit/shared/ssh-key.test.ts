@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSshPublicKey, type SshPublicKey } from '../../../src/policy/ssh-key.js';
+import { parseSshPublicKey, type SshPublicKey } from '../../../src/shared/ssh-key.js';
 import { ROOT } from '../../helpers/paths.js';
 
 // Real keys made by scripts/generate-ssh-fixtures.sh (ssh-keygen); see test/fixtures/ssh/README.md.
