@@ -48,7 +48,7 @@ await build({
   ...common,
   sourcemap: 'linked',
   splitting: true,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
+  entryPoints: { cli: 'src/bin.ts', index: 'src/index.ts' },
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
 });

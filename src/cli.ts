@@ -1,140 +1,28 @@
-#!/usr/bin/env node
-import { writeFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import packageJson from '../package.json' with { type: 'json' };
-import { analyzePlan, EXIT_CODES } from './analyze.js';
-import { builtinCatalogue } from './catalogue/data.js';
-import { loadPlan } from './check-plan.js';
+import { runCheck } from './commands/check.js';
+import { runDigest } from './commands/digest.js';
+import { runPolicyPrint, runPolicyTest, runPolicyValidate } from './commands/policy.js';
+import { writeFilePieces, writePieces, type Output } from './output.js';
+import { FORMATS, RENDERERS, type Format } from './render/index.js';
+import { choosePalette, PLAIN } from './render/palette.js';
+import { renderPolicyTests, renderPolicyValidation } from './render/policy-results.js';
 import { TfguardError, TfguardErrors } from './shared/errors.js';
-import { expandPolicySpec, loadPolicy, readLayers } from './policy/load-policy.js';
-import { layerPolicies } from './policy/layer.js';
-import { effectivePolicyJson } from './policy/print-policy.js';
-import { buildReport } from './report/report.js';
-import { renderText } from './report/text.js';
-import { choosePalette, PLAIN, terminalSafe as safe } from './report/terminal.js';
+import { terminalSafe } from './shared/escape.js';
+import { VERSION } from './version.js';
 
-const VERSION = packageJson.version;
-const FORMATS = ['text', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
-interface CheckArgs {
-  plan: string;
-  format: Format;
-  output?: string;
-  provenance?: 'ai' | 'human';
-  terraformBin?: string;
-  policy: string[];
-  environment?: string;
+/** What the shell reads and writes: the process's, or a test's. */
+export interface CliIo {
+  stdout: Output;
+  stderr: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdin?: () => Buffer;
 }
-
-const debug = process.argv.includes('--debug');
-
-const policyList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 // yargs-parser turns a bare `-` into an empty string, so stdin travels through it under another name.
 const STDIN_ARG = '\u0000stdin';
 const planArg = (value: unknown): string => (value === STDIN_ARG ? '-' : String(value));
-
-async function check(args: CheckArgs): Promise<number> {
-  const policy = await loadPolicy(args.policy);
-  const { checked, source } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
-  const analysis = analyzePlan(checked, {
-    policy,
-    catalogue: builtinCatalogue(),
-    provenance: args.provenance,
-    environment: args.environment,
-  });
-  const report = buildReport(analysis, source, VERSION);
-  const toFile = args.output !== undefined;
-  const palette = toFile ? PLAIN : choosePalette(process.stdout.isTTY === true, process.env);
-  const rendered = args.format === 'json' ? `${JSON.stringify(report)}\n` : renderText(report, palette);
-  if (toFile) writeOutput(args.output!, rendered);
-  else process.stdout.write(rendered);
-  if (analysis.verdict === 'error') {
-    fail(
-      new TfguardError(
-        source,
-        'the plan errored (errored: true), so it is not a complete picture of what apply would do',
-        'Fix the errors `terraform plan` printed and plan again; the destructive changes found so far are listed above',
-      ),
-    );
-  }
-  return EXIT_CODES[analysis.verdict];
-}
-
-async function digest(args: { plan: string; terraformBin?: string; policy: string[] }): Promise<number> {
-  const policy = await loadPolicy(args.policy);
-  const { checked } = await loadPlan(args.plan, { terraformBin: args.terraformBin });
-  const analysis = analyzePlan(checked, { policy, catalogue: builtinCatalogue() });
-  process.stdout.write(`${analysis.digest}\n`);
-  return analysis.facts.errored ? 2 : 0;
-}
-
-async function validatePolicies(specs: string[]): Promise<number> {
-  const layers = await readLayers(specs.flatMap(expandPolicySpec));
-  const policy = layerPolicies(layers);
-  for (const layer of layers) {
-    const rules = Object.keys(layer.document.rule ?? {}).length;
-    const approvers = Object.keys(layer.document.approver ?? {}).length;
-    process.stdout.write(`${layer.source}: valid (${rules} rule${rules === 1 ? '' : 's'}, ${approvers} approver${approvers === 1 ? '' : 's'})\n`);
-  }
-  for (const item of policy.loosened) process.stdout.write(`${item.source}: loosens on purpose: ${item.what}\n`);
-  return 0;
-}
-
-async function testPolicies(dirs: string[], policySpecs: string[]): Promise<number> {
-  const { findTestFiles, runTestFile } = await import('./policy/policy-test.js');
-  const files = dirs.flatMap(findTestFiles);
-  if (files.length === 0) throw new TfguardError(dirs.join(', '), 'no *.test.hcl or *.test.json files found', 'Write test cases (docs/policy.md, "Testing policies")');
-  const palette = choosePalette(process.stdout.isTTY === true, process.env);
-  let passed = 0;
-  let failed = 0;
-  for (const file of files) {
-    for (const result of await runTestFile(file, policySpecs, builtinCatalogue())) {
-      if (result.failures.length === 0) {
-        passed += 1;
-        process.stdout.write(`${palette.green('PASS')} ${safe(result.file)} › ${safe(result.name)}\n`);
-      } else {
-        failed += 1;
-        process.stdout.write(`${palette.red('FAIL')} ${safe(result.file)} › ${safe(result.name)}\n`);
-        for (const failure of result.failures) process.stdout.write(`       ${safe(failure)}\n`);
-      }
-    }
-  }
-  process.stdout.write(`\n${passed + failed} case(s): ${passed} passed, ${failed} failed\n`);
-  return failed > 0 ? 1 : 0;
-}
-
-async function printPolicy(specs: string[]): Promise<number> {
-  process.stdout.write(`${JSON.stringify(effectivePolicyJson(await loadPolicy(specs)), null, 2)}\n`);
-  return 0;
-}
-
-function writeOutput(path: string, text: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new TfguardError(path, `cannot write the report (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'Check that the directory exists and is writable');
-  }
-}
-
-function fail(error: unknown): void {
-  if (error instanceof TfguardErrors) {
-    for (const item of error.errors) process.stderr.write(`tfguard: error: ${item.oneLine()}\n`);
-  } else if (error instanceof TfguardError) {
-    process.stderr.write(`tfguard: error: ${error.oneLine()}\n`);
-  } else {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`tfguard: internal error: ${message.split('\n')[0]} (this is a bug in tfguard; --debug shows the stack)\n`);
-  }
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  process.exitCode = 2;
-}
-
-function usageError(message: string): never {
-  throw new TfguardError('command line', message.replace(/\s+/g, ' ').trim(), 'Run `tfguard --help` for usage');
-}
+const policyList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 const planOptions = {
   'terraform-bin': {
@@ -153,10 +41,16 @@ const policyOption = {
   },
 } as const;
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * The yargs shell: parses the command line, runs a command of src/commands/, and prints its result.
+ * Returns the exit code; never exits the process and never throws.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const debug = argv.includes('--debug');
   let exitCode = 0;
+  const out = (text: string) => writePieces(io.stdout, [text]);
   try {
-    await yargs(argv.map((arg) => (arg === '-' ? STDIN_ARG : arg)))
+    const parser = yargs()
       .scriptName('tfguard')
       .usage('$0 [check] <plan> [options]\n\nGate destructive Terraform/OpenTofu plan changes on stateful resources.')
       .command(
@@ -172,23 +66,33 @@ export async function main(argv: string[]): Promise<void> {
             .options(policyOption)
             .options(planOptions),
         async (args) => {
-          exitCode = await check({
+          const outcome = await runCheck({
             plan: planArg(args.plan),
-            format: args.format as Format,
-            output: args.output,
-            provenance: args.provenance,
-            terraformBin: args['terraform-bin'],
             policy: policyList(args.policy),
-            environment: args.environment ?? (process.env.TF_WORKSPACE || undefined),
+            provenance: args.provenance,
+            environmentName: args.environment ?? (io.env.TF_WORKSPACE || undefined),
+            terraformBin: args['terraform-bin'],
+            cwd: io.cwd,
+            stdin: io.stdin,
           });
+          const renderer = RENDERERS[args.format as Format];
+          if (args.output !== undefined) {
+            writeFilePieces(args.output, renderer.render(outcome.report, { palette: PLAIN }));
+          } else {
+            await writePieces(io.stdout, renderer.render(outcome.report, { palette: choosePalette(io.stdout.isTTY, io.env) }));
+          }
+          await printErrors(io, outcome.errors, debug);
+          exitCode = outcome.exitCode;
         },
       )
       .command(
         'digest <plan>',
         'Print the change-set digest an approval must cover',
-        (command) => command.positional('plan', { type: 'string', demandOption: true }).options(policyOption).options(planOptions),
+        (command) => command.positional('plan', { type: 'string', demandOption: true }).options(planOptions),
         async (args) => {
-          exitCode = await digest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], policy: policyList(args.policy) });
+          const outcome = await runDigest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], stdin: io.stdin });
+          await out(`${outcome.digest}\n`);
+          exitCode = outcome.exitCode;
         },
       )
       .command('policy <command>', 'Validate, test or print policy files', (command) =>
@@ -198,7 +102,9 @@ export async function main(argv: string[]): Promise<void> {
             'Check policy files or directories against the schema and each other (layered in the order given); exit 0, or 2 with every error',
             (sub) => sub.positional('files', { type: 'string', array: true, demandOption: true }),
             async (args) => {
-              exitCode = await validatePolicies(args.files as string[]);
+              const outcome = await runPolicyValidate(args.files as string[]);
+              await out(renderPolicyValidation(outcome));
+              exitCode = outcome.exitCode;
             },
           )
           .command(
@@ -206,7 +112,9 @@ export async function main(argv: string[]): Promise<void> {
             'Run policy test cases (*.test.hcl, *.test.json); exit 1 when one fails',
             (sub) => sub.positional('dirs', { type: 'string', array: true, demandOption: true }).options(policyOption),
             async (args) => {
-              exitCode = await testPolicies(args.dirs as string[], policyList(args.policy));
+              const outcome = await runPolicyTest(args.dirs as string[], policyList(args.policy));
+              await out(renderPolicyTests(outcome, choosePalette(io.stdout.isTTY, io.env)));
+              exitCode = outcome.exitCode;
             },
           )
           .command(
@@ -214,7 +122,8 @@ export async function main(argv: string[]): Promise<void> {
             'Print the effective (layered) policy as JSON',
             (sub) => sub.options(policyOption),
             async (args) => {
-              exitCode = await printPolicy(policyList(args.policy));
+              await out(`${JSON.stringify(await runPolicyPrint(policyList(args.policy), io.cwd), null, 2)}\n`);
+              exitCode = 0;
             },
           )
           .demandCommand(1, 'Give a policy command: validate, test or print'),
@@ -231,17 +140,46 @@ export async function main(argv: string[]): Promise<void> {
       .demandCommand(1, 'Give a plan file: tfguard plan.json')
       .version(VERSION)
       .alias('h', 'help')
-      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      .wrap(Math.min(100, io.stdout.columns ?? 100))
+      .exitProcess(false)
       .fail((message, error) => {
         if (error) throw error;
         usageError(message ?? 'invalid arguments');
-      })
-      .parseAsync();
+      });
+    // With a parse callback yargs hands --help and --version text over instead of printing it.
+    let shown = '';
+    await parser.parseAsync(argv.map((arg) => (arg === '-' ? STDIN_ARG : arg)), {}, (_error, _argv, output) => {
+      shown = output;
+    });
+    if (shown !== '') await out(`${shown}\n`);
   } catch (error) {
-    fail(error);
-    return;
+    await printErrors(io, [error], debug);
+    return 2;
   }
-  if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = exitCode;
+  return exitCode;
 }
 
-await main(hideBin(process.argv));
+function usageError(message: string): never {
+  throw new TfguardError('command line', message.replace(/\s+/g, ' ').trim(), 'Run `tfguard --help` for usage');
+}
+
+/** Each error as one line on stderr; anything that is not a TfguardError is a bug, said so. */
+async function printErrors(io: CliIo, errors: readonly unknown[], debug: boolean): Promise<void> {
+  const lines: string[] = [];
+  for (const error of errors) {
+    if (error instanceof TfguardErrors) {
+      for (const item of error.errors) lines.push(`tfguard: error: ${item.oneLine()}\n`);
+    } else if (error instanceof TfguardError) {
+      lines.push(`tfguard: error: ${error.oneLine()}\n`);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      lines.push(`tfguard: internal error: ${terminalSafe(message.split('\n')[0] ?? '')} (this is a bug in tfguard; --debug shows the stack)\n`);
+    }
+    if (debug && error instanceof Error && error.stack) lines.push(`${error.stack}\n`);
+  }
+  try {
+    await writePieces(io.stderr, lines, 'stderr');
+  } catch {
+    // Nowhere left to say it; the exit code still does.
+  }
+}

@@ -1,9 +1,9 @@
 import type { Change } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
-import { compileGlobs, type Matcher } from '../shared/globs.js';
-import type { StatefulSettings } from '../policy/model.js';
+import { compileGlobs } from '../shared/globs.js';
 import type { Catalogue, StatefulType } from './catalogue.js';
 import { findDowngrades, type Downgrade } from './protection.js';
+import { catalogueOnly, moduleMatches, type StatefulSettings } from './stateful-settings.js';
 
 /** A change seen through the catalogue and the policy's stateful settings. */
 export interface ClassifiedChange {
@@ -17,18 +17,7 @@ export interface ClassifiedChange {
   replaceForcing: string[];
 }
 
-export const CATALOGUE_ONLY: StatefulSettings = {
-  catalogue: true,
-  types: [],
-  addresses: [],
-  modules: [],
-  tagSelectors: [],
-  excludeTypes: [],
-  excludeAddresses: [],
-  severity: 'high',
-};
-
-export function classifyChanges(changes: readonly Change[], catalogue: Catalogue, settings: StatefulSettings = CATALOGUE_ONLY): ClassifiedChange[] {
+export function classifyChanges(changes: readonly Change[], catalogue: Catalogue, settings: StatefulSettings = catalogueOnly()): ClassifiedChange[] {
   const decide = statefulness(catalogue, settings);
   return changes.map((change) => {
     const stateful = decide(change);
@@ -77,17 +66,6 @@ function statefulness(catalogue: Catalogue, settings: StatefulSettings): (change
       source: 'policy',
     };
   };
-}
-
-/** A module glob matches a resource in that module or any module nested inside it. */
-export function moduleMatches(matcher: Matcher, module: string | undefined): boolean {
-  if (module === undefined) return matcher('root');
-  let path = '';
-  for (const step of module.split(/\.(?=module\.)/)) {
-    path = path === '' ? step : `${path}.${step}`;
-    if (matcher(path)) return true;
-  }
-  return false;
 }
 
 /** Tags (AWS, Azure) or labels (Google), before or after the change, hold every pair. */

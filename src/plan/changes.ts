@@ -30,6 +30,11 @@ export interface Change {
   afterUnknown: JsonValue;
 }
 
+/** The object the address names now: not a deposed leftover, not a change deferred to a later plan. */
+export function isCurrentObject(change: Change): boolean {
+  return change.deposed === undefined && change.deferredReason === undefined;
+}
+
 /**
  * Normalises every managed entry of resource_changes (and deferred_changes) into a Change.
  * Data sources are left out: their reads never destroy anything.

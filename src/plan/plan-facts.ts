@@ -1,4 +1,4 @@
-import type { Change } from './changes.js';
+import { isCurrentObject, type Change } from './changes.js';
 import type { RawPlan, RawStateModule } from './raw.js';
 import type { CheckedPlan } from './validate-plan.js';
 
@@ -28,7 +28,7 @@ export interface PlanFacts {
 export function planFacts(checked: CheckedPlan, changes: readonly Change[]): PlanFacts {
   const { raw } = checked;
   const prior = countPriorManaged(raw);
-  const current = changes.filter((change) => change.deposed === undefined && change.deferredReason === undefined);
+  const current = changes.filter(isCurrentObject);
   const facts: PlanFacts = {
     format: checked.format,
     formatVersion: checked.formatVersion,

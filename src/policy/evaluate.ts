@@ -1,9 +1,10 @@
-import { moduleMatches, type ClassifiedChange } from '../catalogue/classify.js';
+import type { ClassifiedChange } from '../catalogue/classify.js';
+import { moduleMatches } from '../catalogue/stateful-settings.js';
 import type { Downgrade } from '../catalogue/protection.js';
 import type { Provenance } from '../provenance/provenance.js';
 import { compileGlobs, type Matcher } from '../shared/globs.js';
 import { ruleSubject, type Enforcement, type Policy, type Rule, type RuleMatch } from './model.js';
-import type { EnvironmentImpact } from './whole-environment.js';
+import type { EnvironmentImpact } from '../plan/whole-environment.js';
 
 export interface Finding {
   rule: string;
@@ -20,7 +21,7 @@ export interface Finding {
 
 export interface EvaluationInput {
   classified: readonly ClassifiedChange[];
-  environment: EnvironmentImpact;
+  environmentImpact: EnvironmentImpact;
   provenance: Provenance;
   /** The environment/workspace name (--environment, TF_WORKSPACE), when known. */
   environmentName?: string;
@@ -35,8 +36,8 @@ export function evaluatePolicy(policy: Policy, input: EvaluationInput): Finding[
     const matcher = compileMatch(rule.match);
     switch (ruleSubject(rule)) {
       case 'plan':
-        if (matchesEnvironmentImpact(rule.match, input.environment)) {
-          findings.push({ ...base, message: environmentMessage(rule, input.environment) });
+        if (matchesEnvironmentImpact(rule.match, input.environmentImpact)) {
+          findings.push({ ...base, message: environmentMessage(rule, input.environmentImpact) });
         }
         break;
       case 'downgrade':

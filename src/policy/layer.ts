@@ -1,5 +1,6 @@
 import { TfguardError, TfguardErrors } from '../shared/errors.js';
 import type { PolicyDocument, RuleDocument } from './document.js';
+import { catalogueOnly } from '../catalogue/stateful-settings.js';
 import { ENFORCEMENT_STRENGTH, type Policy, type Rule } from './model.js';
 
 export interface PolicyLayer {
@@ -17,7 +18,7 @@ export interface PolicyLayer {
 export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
   const policy: Policy = {
     sources: [],
-    stateful: { catalogue: true, types: [], addresses: [], modules: [], tagSelectors: [], excludeTypes: [], excludeAddresses: [], severity: 'high' },
+    stateful: catalogueOnly(),
     rules: [],
     approvers: [],
     provenance: { unknown: 'ai', aiSignatures: { trailers: [], authors: [], labels: [], branchPrefixes: [], messages: [] } },

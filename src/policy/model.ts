@@ -1,4 +1,4 @@
-import type { Severity } from '../catalogue/catalogue.js';
+import type { StatefulSettings } from '../catalogue/stateful-settings.js';
 import type { MatchDocument } from './document.js';
 
 export type Enforcement = 'advisory' | 'soft-mandatory' | 'hard-mandatory';
@@ -27,18 +27,6 @@ export interface Rule {
   source: string;
   /** Later files may not loosen it. */
   locked: boolean;
-}
-
-export interface StatefulSettings {
-  catalogue: boolean;
-  types: string[];
-  addresses: string[];
-  modules: string[];
-  /** One selector per file's `tags`: a resource is stateful when it carries every pair of any selector. */
-  tagSelectors: Record<string, string>[];
-  excludeTypes: string[];
-  excludeAddresses: string[];
-  severity: Severity;
 }
 
 export interface Approver {

@@ -1,12 +1,14 @@
-import type { Analysis, Verdict } from '../analyze.js';
-import { EXIT_CODES } from '../analyze.js';
+import type { Analysis } from '../analysis/analyze.js';
+import type { Notice } from '../analysis/notices.js';
+import { EXIT_CODES, type Verdict } from '../analysis/verdict.js';
 import type { ClassifiedChange } from '../catalogue/classify.js';
 import type { Downgrade } from '../catalogue/protection.js';
 import type { Finding } from '../policy/evaluate.js';
 import type { Change, PathStep } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
 import { isMarked } from '../plan/values.js';
-import { describeReason, isKnownReason } from './reasons.js';
+import { describeReason } from '../plan/reasons.js';
+import type { Rule } from '../policy/model.js';
 
 export const REPORT_VERSION = 1;
 export const SENSITIVE = '(sensitive)';
@@ -37,9 +39,20 @@ export interface Report {
   changes: ReportChange[];
   protection_downgrades: ReportDowngrade[];
   findings: ReportFinding[];
+  /** Every rule of the effective policy, so a renderer can say what a finding's rule is without the policy. */
+  rules: ReportRule[];
   approvals: never[];
   notices: ReportNotice[];
-  summary: { destructive: number; stateful_destructive: number; blocking: number; warnings: number };
+  summary: {
+    destructive: number;
+    stateful_destructive: number;
+    blocking: number;
+    warnings: number;
+    /** Blocking findings of hard-mandatory rules: no approval can clear them. */
+    hard_mandatory_blocking: number;
+    /** Distinct senior approvals of the digest that would clear every other blocking finding (the most any one asks for). */
+    approvals_needed: number;
+  };
 }
 
 export interface ReportChange {
@@ -88,34 +101,41 @@ export interface ReportFinding {
   approved: boolean;
   effect: 'block' | 'warn';
   message: string;
+  /** Index into `changes` of the destructive change the finding is about. */
+  change_index?: number;
+  /** Index into `protection_downgrades` of the downgrade the finding is about. */
+  downgrade_index?: number;
 }
 
-export type NoticeKind =
-  | 'errored'
-  | 'incomplete'
-  | 'refresh-only'
-  | 'destroy-mode'
-  | 'deferred'
-  | 'action-invocations'
-  | 'drift-deleted'
-  | 'moved'
-  | 'imported'
-  | 'unknown-actions'
-  | 'unknown-reason'
-  | 'no-prior-state'
-  | 'environment-unknown';
-
-export interface ReportNotice {
-  kind: NoticeKind;
-  address?: string;
-  message: string;
+export interface ReportRule {
+  name: string;
+  description: string | null;
+  enabled: boolean;
+  enforcement: string;
+  approval: { when: 'ai' | 'always'; count: number } | null;
+  source: string;
+  locked: boolean;
 }
+
+export type ReportNotice = Notice;
+
+export type { NoticeKind } from '../analysis/notices.js';
 
 export function buildReport(analysis: Analysis, source: string, version: string): Report {
-  const { facts, classified, findings, environment, provenance } = analysis;
+  const { facts, classified, environmentImpact: impact, provenance } = analysis;
   const destructive = classified.filter((item) => item.change.destructive);
   const counts: Record<string, number> = {};
   for (const { change } of classified) counts[change.kind] = (counts[change.kind] ?? 0) + 1;
+  const changeIndex = new Map<ClassifiedChange, number>(destructive.map((item, index) => [item, index]));
+  const downgrades: ReportDowngrade[] = [];
+  const downgradeIndex = new Map<Downgrade, number>();
+  for (const item of classified) {
+    for (const downgrade of item.downgrades) {
+      downgradeIndex.set(downgrade, downgrades.length);
+      downgrades.push(reportDowngrade(item.change, downgrade));
+    }
+  }
+  const findings = [...analysis.findings].sort(findingOrder).map((finding) => reportFinding(finding, changeIndex, downgradeIndex));
   return {
     report_version: REPORT_VERSION,
     tool: { name: 'tfguard', version },
@@ -142,35 +162,74 @@ export function buildReport(analysis: Analysis, source: string, version: string)
     },
     provenance: { ai: provenance.ai, basis: provenance.basis, evidence: provenance.evidence.map((item) => ({ ...item })) },
     whole_environment: {
-      destroyed: environment.destroyed,
-      existing: environment.existing,
-      share: environment.share === null ? null : Math.round(environment.share * 1000) / 1000,
-      destroy_mode: environment.destroyMode,
+      destroyed: impact.destroyed,
+      existing: impact.existing,
+      share: impact.share === null ? null : Math.round(impact.share * 1000) / 1000,
+      destroy_mode: impact.destroyMode,
     },
     changes: destructive.map(reportChange),
-    protection_downgrades: classified.flatMap((item) => item.downgrades.map((downgrade) => reportDowngrade(item.change, downgrade))),
-    findings: [...findings].sort(findingOrder).map((finding) => {
-      const item: ReportFinding = {
-        rule: finding.rule,
-        address: finding.change?.change.address ?? null,
-        enforcement: finding.enforcement,
-        approvals_required: finding.approvalsRequired,
-        approved: finding.approved,
-        effect: finding.effect,
-        message: finding.message,
-      };
-      if (finding.change?.change.deposed !== undefined) item.deposed = finding.change.change.deposed;
-      if (finding.downgrade) item.attribute = finding.downgrade.attribute;
-      return item;
-    }),
+    protection_downgrades: downgrades,
+    findings,
+    rules: analysis.policy.rules.map(reportRule),
     approvals: [],
-    notices: notices(analysis),
-    summary: {
-      destructive: destructive.length,
-      stateful_destructive: destructive.filter((item) => item.stateful).length,
-      blocking: findings.filter((finding) => finding.effect === 'block' && !finding.approved).length,
-      warnings: findings.filter((finding) => finding.effect === 'warn').length,
-    },
+    notices: analysis.notices.map((notice) => ({ ...notice })),
+    summary: summarise(destructive, findings),
+  };
+}
+
+function reportFinding(finding: Finding, changeIndex: Map<ClassifiedChange, number>, downgradeIndex: Map<Downgrade, number>): ReportFinding {
+  const item: ReportFinding = {
+    rule: finding.rule,
+    address: finding.change?.change.address ?? null,
+    enforcement: finding.enforcement,
+    approvals_required: finding.approvalsRequired,
+    approved: finding.approved,
+    effect: finding.effect,
+    message: finding.message,
+  };
+  if (finding.change?.change.deposed !== undefined) item.deposed = finding.change.change.deposed;
+  if (finding.downgrade) {
+    item.attribute = finding.downgrade.attribute;
+    item.downgrade_index = downgradeIndex.get(finding.downgrade)!;
+  } else if (finding.change) {
+    item.change_index = changeIndex.get(finding.change)!;
+  }
+  return item;
+}
+
+function reportRule(rule: Rule): ReportRule {
+  return {
+    name: rule.name,
+    description: rule.description ?? null,
+    enabled: rule.enabled,
+    enforcement: rule.enforcement,
+    approval: rule.approval ? { ...rule.approval } : null,
+    source: rule.source,
+    locked: rule.locked,
+  };
+}
+
+/** Counts in loops, never by spreading: a plan can hold a million findings. */
+function summarise(destructive: readonly ClassifiedChange[], findings: readonly ReportFinding[]): Report['summary'] {
+  let blocking = 0;
+  let warnings = 0;
+  let hard = 0;
+  let needed = 0;
+  for (const finding of findings) {
+    if (finding.effect === 'warn') warnings += 1;
+    if (finding.effect !== 'block' || finding.approved) continue;
+    blocking += 1;
+    if (finding.enforcement === 'hard-mandatory') hard += 1;
+    // One approval of the digest covers every finding, so the most any finding asks for is what is needed.
+    if (finding.approvals_required > needed) needed = finding.approvals_required;
+  }
+  return {
+    destructive: destructive.length,
+    stateful_destructive: destructive.filter((item) => item.stateful).length,
+    blocking,
+    warnings,
+    hard_mandatory_blocking: hard,
+    approvals_needed: needed,
   };
 }
 
@@ -243,57 +302,4 @@ function reportDowngrade(change: Change, downgrade: Downgrade): ReportDowngrade 
   };
   if (change.deposed !== undefined) result.deposed = change.deposed;
   return result;
-}
-
-function notices(analysis: Analysis): ReportNotice[] {
-  const { facts, changes } = analysis;
-  const list: ReportNotice[] = [];
-  if (facts.errored) {
-    list.push({ kind: 'errored', message: 'The plan errored (errored: true): only the changes planned before the error are listed, and the plan cannot be applied' });
-  }
-  if (facts.complete === false && !facts.errored) {
-    list.push({ kind: 'incomplete', message: 'The plan is incomplete (complete: false): planned with -target or with deferred changes, so later plans will hold more changes' });
-  }
-  if (facts.mode === 'refresh-only') {
-    list.push({ kind: 'refresh-only', message: 'A refresh-only plan: it only updates state to match real infrastructure and plans no resource changes' });
-  }
-  if (facts.mode === 'destroy') {
-    list.push({ kind: 'destroy-mode', message: 'Every managed resource is deleted with no reason given: this looks like `terraform plan -destroy`' });
-  }
-  const scoped = analysis.policy.rules.filter((rule) => rule.enabled && (rule.match.environments ?? []).length > 0);
-  if (scoped.length > 0 && analysis.environmentName === undefined) {
-    list.push({
-      kind: 'environment-unknown',
-      message: `No environment given (--environment or TF_WORKSPACE), so rules scoped to environments apply everywhere: ${scoped.map((rule) => rule.name).join(', ')}`,
-    });
-  }
-  if (facts.format === 'hcp-redacted') {
-    list.push({ kind: 'no-prior-state', message: 'HCP Terraform redacted plan JSON: it has no prior state, so the environment size is counted from resource_changes' });
-  }
-  const deferred = changes.filter((change) => change.deferredReason !== undefined);
-  if (deferred.length > 0) {
-    list.push({ kind: 'deferred', message: `${deferred.length} change(s) are deferred to a later plan; destructive ones are reported and gated now` });
-  }
-  if (facts.actionInvocations > 0) {
-    list.push({ kind: 'action-invocations', message: `The plan invokes ${facts.actionInvocations} provider action(s): side effects outside resources that tfguard does not assess` });
-  }
-  for (const address of facts.driftDeletions) {
-    list.push({ kind: 'drift-deleted', address, message: 'Deleted outside Terraform since the last apply (resource_drift)' });
-  }
-  for (const change of changes) {
-    if (change.kind === 'unknown') {
-      list.push({ kind: 'unknown-actions', address: change.address, message: `Unknown actions ${JSON.stringify(change.actions)}: treated as destructive` });
-    }
-    if (change.actionReason !== undefined && !isKnownReason(change.actionReason)) {
-      list.push({ kind: 'unknown-reason', address: change.address, message: `Unknown action_reason ${JSON.stringify(change.actionReason)}` });
-    }
-    if (change.destructive) continue;
-    if (change.previousAddress !== undefined) {
-      list.push({ kind: 'moved', address: change.address, message: `Moved from ${change.previousAddress}; nothing is destroyed` });
-    }
-    if (change.importing !== undefined) {
-      list.push({ kind: 'imported', address: change.address, message: 'Imported into state; nothing is destroyed' });
-    }
-  }
-  return list;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzePlan } from '../../../src/analyze.js';
+import { analyzePlan } from '../../../src/analysis/analyze.js';
 import { builtinCatalogue } from '../../../src/catalogue/data.js';
-import { checkPlanText } from '../../../src/check-plan.js';
+import { checkPlanText } from '../../../src/plan/load-plan.js';
 import { builtinPolicy } from '../../../src/policy/default-policy.js';
 import type { RawPlan, RawResourceChange } from '../../../src/plan/raw.js';
 import { plan } from '../../helpers/paths.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict } from '../../../src/analyze.js';
+import { decideVerdict } from '../../../src/analysis/verdict.js';
 import { builtinCatalogue } from '../../../src/catalogue/data.js';
 import { classifyChanges } from '../../../src/catalogue/classify.js';
 import { builtinPolicy } from '../../../src/policy/default-policy.js';
 import { evaluatePolicy } from '../../../src/policy/evaluate.js';
 import type { Policy, Rule } from '../../../src/policy/model.js';
-import type { EnvironmentImpact } from '../../../src/policy/whole-environment.js';
+import type { EnvironmentImpact } from '../../../src/plan/whole-environment.js';
 import { resolveProvenance } from '../../../src/provenance/provenance.js';
 import { changeOf } from '../../helpers/changes.js';
 import type { PlanFacts } from '../../../src/plan/plan-facts.js';
@@ -35,7 +35,7 @@ const rule = (match: Rule['match'], extra: Partial<Rule> = {}): Rule => ({
   locked: false,
   ...extra,
 });
-const evaluate = (p: Policy, provenance = ai, environment = calm) => evaluatePolicy(p, { classified, environment, provenance });
+const evaluate = (p: Policy, provenance = ai, environment = calm) => evaluatePolicy(p, { classified, environmentImpact: environment, provenance });
 const addresses = (findings: ReturnType<typeof evaluate>) => findings.map((finding) => finding.change?.change.address ?? null);
 
 describe('evaluatePolicy', () => {

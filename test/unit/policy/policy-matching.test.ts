@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzePlan } from '../../../src/analyze.js';
+import { analyzePlan } from '../../../src/analysis/analyze.js';
 import { builtinCatalogue } from '../../../src/catalogue/data.js';
-import { checkPlanText } from '../../../src/check-plan.js';
+import { checkPlanText } from '../../../src/plan/load-plan.js';
 import type { MatchDocument, PolicyDocument } from '../../../src/policy/document.js';
 import { layerPolicies } from '../../../src/policy/layer.js';
 import { derived, example, plan } from '../../helpers/paths.js';
@@ -13,7 +13,7 @@ const modules = checkPlanText(readFileSync(plan('nested-modules-for-each'), 'utf
 
 function run(document: PolicyDocument, checked = recreation, options: { environment?: string; provenance?: 'ai' | 'human' } = {}) {
   const policy = layerPolicies([{ source: 'test.hcl', document }]);
-  return analyzePlan(checked, { policy, catalogue: builtinCatalogue(), provenance: options.provenance ?? 'ai', ...(options.environment ? { environment: options.environment } : {}) });
+  return analyzePlan(checked, { policy, catalogue: builtinCatalogue(), provenance: options.provenance ?? 'ai', ...(options.environment ? { environmentName: options.environment } : {}) });
 }
 const matched = (match: MatchDocument, checked = recreation, options = {}) =>
   run({ rule: { r: { match, enforcement: 'advisory' } } }, checked, options).findings.map((finding) => finding.change?.change.address ?? '(plan)').sort();

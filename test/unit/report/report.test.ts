@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { redactPath, SENSITIVE } from '../../../src/report/report.js';
-import { describeReason } from '../../../src/report/reasons.js';
+import { describeReason } from '../../../src/plan/reasons.js';
 import { changeOf } from '../../helpers/changes.js';
 
 describe('redactPath', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { choosePalette, terminalSafe } from '../../../src/report/terminal.js';
+import { choosePalette } from '../../../src/render/palette.js';
+import { terminalSafe } from '../../../src/shared/escape.js';
 
 describe('terminal output', () => {
   it('makes control characters visible instead of letting them act', () => {

@@ -1,5 +1,5 @@
-import type { Change } from '../plan/changes.js';
-import type { PlanFacts } from '../plan/plan-facts.js';
+import { isCurrentObject, type Change } from './changes.js';
+import type { PlanFacts } from './plan-facts.js';
 
 /** How much of the existing environment the plan destroys or replaces. */
 export interface EnvironmentImpact {
@@ -12,12 +12,7 @@ export interface EnvironmentImpact {
 }
 
 export function environmentImpact(changes: readonly Change[], facts: PlanFacts): EnvironmentImpact {
-  const destroyed = changes.filter(
-    (change) =>
-      change.deposed === undefined &&
-      change.deferredReason === undefined &&
-      (change.kind === 'delete' || change.kind === 'replace'),
-  ).length;
+  const destroyed = changes.filter((change) => isCurrentObject(change) && (change.kind === 'delete' || change.kind === 'replace')).length;
   const existing = Math.max(facts.existingResources, destroyed);
   return {
     destroyed,

@@ -1,5 +1,3 @@
-export { terminalSafe } from '../shared/escape.js';
-
 export interface Palette {
   red(text: string): string;
   yellow(text: string): string;

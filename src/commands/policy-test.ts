@@ -1,15 +1,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { analyzePlan, type Analysis } from '../analyze.js';
+import type { Verdict } from '../analysis/verdict.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
-import { loadPlan } from '../check-plan.js';
+import { POLICY_TEST_BLOCKS } from '../policy/blocks.js';
+import { validatePolicyTest } from '../policy/generated/validators.js';
+import { BUILTIN_DEFAULT, loadPolicy } from '../policy/load-policy.js';
+import { formatOf, parseModelFile } from '../policy/parse-policy.js';
+import { validateModel } from '../policy/validate-policy.js';
+import type { CaseResult } from '../report/policy-results.js';
+import type { ReportFinding } from '../report/report.js';
 import { TfguardError } from '../shared/errors.js';
-import { buildReport, type ReportFinding } from '../report/report.js';
-import { POLICY_TEST_BLOCKS } from './blocks.js';
-import { BUILTIN_DEFAULT, loadPolicy } from './load-policy.js';
-import { formatOf, parseModelFile } from './parse-policy.js';
-import { validatePolicyTest } from './generated/validators.js';
-import { validateModel } from './validate-policy.js';
+import { runCheck } from './check.js';
 
 interface ExpectedFinding {
   rule: string;
@@ -23,18 +24,12 @@ interface TestCase {
   plan: string;
   provenance?: 'ai' | 'human';
   environment?: string;
-  expect: { verdict: Analysis['verdict']; exhaustive?: boolean; finding?: ExpectedFinding[]; no_finding?: ExpectedFinding[] };
+  expect: { verdict: Verdict; exhaustive?: boolean; finding?: ExpectedFinding[]; no_finding?: ExpectedFinding[] };
 }
 
 interface TestFile {
   policy?: string[];
   case: Record<string, TestCase>;
-}
-
-export interface CaseResult {
-  file: string;
-  name: string;
-  failures: string[];
 }
 
 /** Every *.test.hcl / *.test.json under `dir`, in name order. */
@@ -67,15 +62,22 @@ export async function runTestFile(path: string, policySpecs: readonly string[], 
   const policy = await loadPolicy(specs);
   const results: CaseResult[] = [];
   for (const [name, testCase] of Object.entries(file.case)) {
-    const { checked, source } = await loadPlan(resolve(here, testCase.plan));
-    const analysis = analyzePlan(checked, { policy, catalogue, provenance: testCase.provenance, environment: testCase.environment });
-    const report = buildReport(analysis, relative(process.cwd(), source), '');
+    const planPath = resolve(here, testCase.plan);
+    const { report } = await runCheck({
+      plan: planPath,
+      policy: specs,
+      loadedPolicy: policy,
+      catalogue,
+      provenance: testCase.provenance,
+      environmentName: testCase.environment,
+      source: relative(process.cwd(), planPath),
+    });
     results.push({ file: path, name, failures: compare(testCase.expect, report.verdict, report.findings) });
   }
   return results;
 }
 
-function compare(expect: TestCase['expect'], verdict: Analysis['verdict'], findings: ReportFinding[]): string[] {
+function compare(expect: TestCase['expect'], verdict: Verdict, findings: ReportFinding[]): string[] {
   const failures: string[] = [];
   if (verdict !== expect.verdict) failures.push(`expected verdict ${expect.verdict}, got ${verdict}`);
   const fits = (finding: ReportFinding, wanted: ExpectedFinding) =>

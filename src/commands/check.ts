@@ -1,0 +1,65 @@
+import { analyzePlan, type Analysis } from '../analysis/analyze.js';
+import { EXIT_CODES } from '../analysis/verdict.js';
+import type { Catalogue } from '../catalogue/catalogue.js';
+import { builtinCatalogue } from '../catalogue/data.js';
+import { loadPlan } from '../plan/load-plan.js';
+import { loadPolicy } from '../policy/load-policy.js';
+import type { Policy } from '../policy/model.js';
+import type { Declaration } from '../provenance/provenance.js';
+import { buildReport, type Report } from '../report/report.js';
+import { TfguardError } from '../shared/errors.js';
+import { VERSION } from '../version.js';
+
+export interface CheckRequest {
+  /** A plan file (JSON or binary), or `-` for stdin. */
+  plan: string;
+  /** --policy specs in layering order; [] = discovery. Ignored when `loadedPolicy` is given. */
+  policy: readonly string[];
+  loadedPolicy?: Policy;
+  provenance?: Declaration;
+  /** The environment or workspace name, for rules scoped with match.environments. */
+  environmentName?: string;
+  terraformBin?: string;
+  /** Where policy discovery looks (default: the process's working directory). */
+  cwd?: string;
+  stdin?: () => Buffer;
+  catalogue?: Catalogue;
+  /** How the plan is named in the report; default: the path as given, or `<stdin>`. */
+  source?: string;
+}
+
+export interface CheckOutcome {
+  report: Report;
+  analysis: Analysis;
+  exitCode: 0 | 1 | 2;
+  /** Errors to show after the report: the report is still valid and complete for what it says. */
+  errors: TfguardError[];
+}
+
+/**
+ * `tfguard check`: the decision the CLI, the Action and the agent hooks share. Input that cannot
+ * be read or trusted throws a TfguardError before any report exists; an errored plan gives its
+ * report and an error, exit 2.
+ */
+export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
+  const policy = request.loadedPolicy ?? (await loadPolicy(request.policy, request.cwd));
+  const { checked, source } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin });
+  const analysis = analyzePlan(checked, {
+    policy,
+    catalogue: request.catalogue ?? builtinCatalogue(),
+    provenance: request.provenance,
+    environmentName: request.environmentName,
+  });
+  const report = buildReport(analysis, request.source ?? source, VERSION);
+  const errors =
+    analysis.verdict === 'error'
+      ? [
+          new TfguardError(
+            source,
+            'the plan errored (errored: true), so it is not a complete picture of what apply would do',
+            'Fix the errors `terraform plan` printed and plan again; the destructive changes found so far are listed above',
+          ),
+        ]
+      : [];
+  return { report, analysis, exitCode: EXIT_CODES[analysis.verdict], errors };
+}
