@@ -8,7 +8,7 @@ import { choosePalette, PLAIN } from './render/palette.js';
 import { renderPolicyTests, renderPolicyValidation } from './render/policy-results.js';
 import { TfguardError, TfguardErrors } from './shared/errors.js';
 import { terminalSafe } from './shared/escape.js';
-import { VERSION } from './version.js';
+import { VERSION } from './shared/version.js';
 
 /** What the shell reads and writes: the process's, or a test's. */
 export interface CliIo {

@@ -8,7 +8,7 @@ import type { Policy } from '../policy/model.js';
 import type { Declaration } from '../provenance/provenance.js';
 import { buildReport, type Report } from '../report/report.js';
 import { TfguardError } from '../shared/errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../shared/version.js';
 
 export interface CheckRequest {
   /** A plan file (JSON or binary), or `-` for stdin. */

@@ -1,6 +1,7 @@
 import type { Category, Severity } from '../catalogue/catalogue.js';
 import type { DestructiveKind } from '../plan/actions.js';
-import type { Enforcement } from './model.js';
+
+export type Enforcement = 'advisory' | 'soft-mandatory' | 'hard-mandatory';
 
 /** A policy file in the JSON model, after validation against policies/policy.schema.json. */
 export interface PolicyDocument {

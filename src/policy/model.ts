@@ -1,7 +1,8 @@
 import type { StatefulSettings } from '../catalogue/stateful-settings.js';
-import type { MatchDocument } from './document.js';
+import type { Enforcement, MatchDocument } from './document.js';
 
-export type Enforcement = 'advisory' | 'soft-mandatory' | 'hard-mandatory';
+export type { Enforcement } from './document.js';
+
 
 export const ENFORCEMENT_STRENGTH: Record<Enforcement, number> = { advisory: 0, 'soft-mandatory': 1, 'hard-mandatory': 2 };
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, corpusPresent } from '../helpers/paths.js';
+import { runMain } from '../helpers/run-main.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
@@ -55,13 +56,13 @@ function expectationFor(path: string): Expectation {
 describe.skipIf(!corpusPresent)('public corpus conformance', () => {
   const files = corpusPresent ? corpusFiles() : [];
 
-  it('finds the corpus', () => {
+  it('finds the corpus', async () => {
     expect(files.length).toBeGreaterThan(50);
   });
 
-  it.each(files.map((file) => [relative(CORPUS, file), file]))('%s', (_name, file) => {
+  it.each(files.map((file) => [relative(CORPUS, file), file]))('%s', async (_name, file) => {
     const expected = expectationFor(file);
-    const result = runCli(['--format', 'json', file]);
+    const result = (await runMain(['--format', 'json', file]));
     if (expected.refused) {
       expect(result.status, result.stderr).toBe(2);
       expect(result.stdout).toBe('');

@@ -6,6 +6,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { CORPUS, corpusPresent, derived, example, plan, PLANS, ROOT } from '../helpers/paths.js';
+import { runMain } from '../helpers/run-main.js';
 import { runCli, type CliResult } from '../helpers/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tfguard-cli-'));
@@ -29,6 +30,7 @@ function expectOneLineError(result: CliResult, pattern: RegExp): void {
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
+// In process, through the same main() the binary runs; test/e2e/process.test.ts spawns the built CLI for what only a process shows.
 describe('bad input is exit 2 with one clear line', () => {
   it.each([
     ['empty.json', '', /empty/],
@@ -40,9 +42,9 @@ describe('bad input is exit 2 with one clear line', () => {
     ['array.json', '[]', /a JSON array, not a plan/],
     ['future.json', deleteJson.replace('"format_version":"1.2"', '"format_version":"2.0"'), /format_version "2\.0"/],
     ['untrimmed.json', JSON.stringify({ resource_changes: JSON.parse(deleteJson).resource_changes }), /without `format_version`/],
-  ])('%s', (name, content, pattern) => {
+  ])('%s', async (name, content, pattern) => {
     const path = write(name, content);
-    const result = runCli([path]);
+    const result = (await runMain([path]));
     expectOneLineError(result, pattern);
     expect(result.stderr).toContain(path);
   });
@@ -53,137 +55,99 @@ describe('bad input is exit 2 with one clear line', () => {
     ['empty-state-show.json', /empty state/],
     ['plan-text.txt', /text rendering of `terraform plan`/],
     ['providers-schema.json', /providers schema/],
-  ])('real Terraform output that is not a plan: %s', (name, pattern) => {
-    expectOneLineError(runCli([join('test/fixtures/not-plans', name)]), pattern);
+  ])('real Terraform output that is not a plan: %s', async (name, pattern) => {
+    expectOneLineError((await runMain([join('test/fixtures/not-plans', name)])), pattern);
   });
 
-  it('a missing file, a directory', () => {
-    expectOneLineError(runCli(['no/such/plan.json']), /no\/such\/plan\.json: no such file/);
-    expectOneLineError(runCli(['test']), /is a directory/);
+  it('a missing file, a directory', async () => {
+    expectOneLineError((await runMain(['no/such/plan.json'])), /no\/such\/plan\.json: no such file/);
+    expectOneLineError((await runMain(['test'])), /is a directory/);
   });
 
-  it('usage errors: no plan, an unknown option, a bad format or provenance', () => {
-    expectOneLineError(runCli([]), /command line: .*tfguard --help/);
-    expectOneLineError(runCli([plan('delete'), '--frobnicate']), /Unknown argument/i);
-    expectOneLineError(runCli([plan('delete'), '--format', 'yaml']), /Invalid values/i);
-    expectOneLineError(runCli([plan('delete'), '--provenance', 'robot']), /Invalid values/i);
-    expectOneLineError(runCli([plan('delete'), '--provenance', 'ai', '--provenance', 'ai']), /--provenance is given more than once/);
-    expectOneLineError(runCli([plan('delete'), '--format', 'json', '--format', 'json']), /--format is given more than once/);
+  it('usage errors: no plan, an unknown option, a bad format or provenance', async () => {
+    expectOneLineError((await runMain([])), /command line: .*tfguard --help/);
+    expectOneLineError((await runMain([plan('delete'), '--frobnicate'])), /Unknown argument/i);
+    expectOneLineError((await runMain([plan('delete'), '--format', 'yaml'])), /Invalid values/i);
+    expectOneLineError((await runMain([plan('delete'), '--provenance', 'robot'])), /Invalid values/i);
+    expectOneLineError((await runMain([plan('delete'), '--provenance', 'ai', '--provenance', 'ai'])), /--provenance is given more than once/);
+    expectOneLineError((await runMain([plan('delete'), '--format', 'json', '--format', 'json'])), /--format is given more than once/);
   });
 });
 
 describe('inputs', () => {
-  it('reads a plan from stdin with -', () => {
-    const result = runCli(['--format', 'json', '-'], { input: deleteJson });
+  it('reads a plan from stdin with -', async () => {
+    const result = (await runMain(['--format', 'json', '-'], { input: deleteJson }));
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.plan.source).toBe('<stdin>');
     expect(report.changes.map((change: { address: string }) => change.address)).toEqual(['terraform_data.database']);
   });
 
-  it('reads empty stdin as an empty plan error', () => {
-    expectOneLineError(runCli(['-'], { input: '' }), /<stdin>: the plan is empty/);
+  it('reads empty stdin as an empty plan error', async () => {
+    expectOneLineError((await runMain(['-'], { input: '' })), /<stdin>: the plan is empty/);
   });
 
-  it('reads UTF-16 plans as Windows PowerShell writes them', () => {
+  it('reads UTF-16 plans as Windows PowerShell writes them', async () => {
     const path = write('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(deleteJson, 'utf16le')]));
-    const result = runCli(['--format', 'json', path]);
+    const result = (await runMain(['--format', 'json', path]));
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).changes).toHaveLength(1);
-  });
-
-  it('turns a binary plan into JSON with --terraform-bin', () => {
-    const result = runCli(['--format', 'json', '--terraform-bin', FAKE_TERRAFORM, 'test/fixtures/binary/delete.tfplan'], {
-      env: { FAKE_TERRAFORM_JSON: plan('delete') },
-    });
-    expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).changes.map((change: { address: string }) => change.address)).toEqual(['terraform_data.database']);
-  });
-
-  it('says why a binary plan cannot be read', () => {
-    expectOneLineError(
-      runCli(['--terraform-bin', FAKE_TERRAFORM, 'test/fixtures/binary/delete.tfplan'], { env: { FAKE_TERRAFORM_FAIL: '1' } }),
-      /could not read this binary plan \(Error: Failed to read the given file as a state or plan file\)/,
-    );
-    expectOneLineError(runCli(['--terraform-bin', '/nonexistent/terraform', 'test/fixtures/binary/delete.tfplan']), /--terraform-bin \/nonexistent\/terraform was not found/);
-    expectOneLineError(runCli(['test/fixtures/binary/delete.tfplan'], { env: { PATH: '/nonexistent' } }), /neither `terraform` nor `tofu` is on PATH/);
-    expectOneLineError(runCli(['-'], { input: readFileSync('test/fixtures/binary/delete.tfplan') }), /binary plan file arrived on stdin/);
-  });
-
-  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
-  it.skipIf(terraform.status !== 0)('reads the real binary plan with the real terraform when it is installed', () => {
-    const result = runCli(['--format', 'json', 'test/fixtures/binary/delete.tfplan'], { env: { TF_CLI_CONFIG_FILE: '/dev/null' } });
-    expect(result.status, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).changes.map((change: { address: string }) => change.address)).toEqual(['terraform_data.database']);
   });
 });
 
 describe('outputs', () => {
-  it('--output writes the report to a file and nothing to stdout', () => {
+  it('--output writes the report to a file and nothing to stdout', async () => {
     const out = join(scratch, 'report.json');
-    const result = runCli(['--format', 'json', '--output', out, example('environment-recreation')]);
+    const result = (await runMain(['--format', 'json', '--output', out, example('environment-recreation')]));
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8')).verdict).toBe('block');
-    expectOneLineError(runCli(['--output', join(scratch, 'missing-dir', 'r.txt'), plan('delete')]), /cannot write the report/);
+    expectOneLineError((await runMain(['--output', join(scratch, 'missing-dir', 'r.txt'), plan('delete')])), /cannot write the report/);
   });
 
-  it('--version and --help', () => {
-    expect(runCli(['--version']).stdout.trim()).toBe(packageJson.version);
-    const help = runCli(['--help']);
+  it('--version and --help', async () => {
+    expect((await runMain(['--version'])).stdout.trim()).toBe(packageJson.version);
+    const help = (await runMain(['--help']));
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Exit codes: 0 allowed/);
   });
 
-  it('digest prints the same digest as the report, and exits 2 on an errored plan', () => {
-    const digest = runCli(['digest', example('environment-recreation')]);
+  it('digest prints the same digest as the report, and exits 2 on an errored plan', async () => {
+    const digest = (await runMain(['digest', example('environment-recreation')]));
     expect(digest.status).toBe(0);
-    const report = JSON.parse(runCli(['--format', 'json', example('environment-recreation')]).stdout);
+    const report = JSON.parse((await runMain(['--format', 'json', example('environment-recreation')])).stdout);
     expect(digest.stdout).toBe(`${report.plan.digest}\n`);
-    expect(runCli(['digest', plan('errored-prevent-destroy')]).status).toBe(2);
+    expect((await runMain(['digest', plan('errored-prevent-destroy')])).status).toBe(2);
   });
 
-  it('the digest is stable across re-plans that change nothing destructive and differs when something does', () => {
-    const digestOf = (content: string) => {
-      const result = runCli(['digest', '-'], { input: content });
+  it('the digest is stable across re-plans that change nothing destructive and differs when something does', async () => {
+    const digestOf = async (content: string) => {
+      const result = (await runMain(['digest', '-'], { input: content }));
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^sha256:[0-9a-f]{64}\n$/);
       return result.stdout;
     };
     const original = JSON.parse(deleteJson);
     const replanned = { ...original, timestamp: '2030-01-01T00:00:00Z', resource_changes: [...original.resource_changes].reverse() };
-    expect(digestOf(JSON.stringify(replanned))).toBe(digestOf(deleteJson));
-    expect(digestOf(readFileSync(plan('count-shrink'), 'utf8'))).not.toBe(digestOf(deleteJson));
-  });
-
-  it('colours only when asked: never with NO_COLOR, not when piped, with FORCE_COLOR', () => {
-    expect(runCli([plan('delete')]).stdout).not.toMatch(/\u001b\[/);
-    expect(runCli([plan('delete')], { env: { FORCE_COLOR: '1' } }).stdout).toMatch(/\u001b\[/);
-    expect(runCli([plan('delete')], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(/\u001b\[/);
+    expect((await digestOf(JSON.stringify(replanned)))).toBe((await digestOf(deleteJson)));
+    expect((await digestOf(readFileSync(plan('count-shrink'), 'utf8')))).not.toBe((await digestOf(deleteJson)));
   });
 });
 
 describe('secrets and untrusted strings', () => {
-  it.each([plan('sensitive-values'), derived('sensitive-replace')])('never prints a sensitive value: %s', (file) => {
+  it.each([plan('sensitive-values'), derived('sensitive-replace')])('never prints a sensitive value: %s', async (file) => {
     expect(readFileSync(file, 'utf8')).toContain(SECRET);
     for (const format of ['text', 'json']) {
-      const result = runCli(['--format', format, file], { env: { FORCE_COLOR: '1' } });
+      const result = (await runMain(['--format', format, file], { env: { FORCE_COLOR: '1' } }));
       expect(result.stdout.length).toBeGreaterThan(100);
       expect(result.stdout + result.stderr).not.toContain(SECRET);
     }
   });
 
-  it('shows a replace path into a sensitive value only up to the sensitive attribute', () => {
-    const report = JSON.parse(runCli(['--format', 'json', plan('sensitive-values')]).stdout);
+  it('shows a replace path into a sensitive value only up to the sensitive attribute', async () => {
+    const report = JSON.parse((await runMain(['--format', 'json', plan('sensitive-values')])).stdout);
     const paths = report.changes.flatMap((change: { replace_paths: unknown[] | null }) => change.replace_paths ?? []);
     expect(paths).toContainEqual(['triggers_replace']);
-  });
-
-  it('escapes control characters in addresses for the terminal', () => {
-    const hostile = readFileSync(plan('for-each-shrink'), 'utf8').replaceAll('with space', 'with\\u001b[2J\\u0007space');
-    const result = runCli(['-'], { input: hostile, env: { FORCE_COLOR: '1' } });
-    expect(result.stdout).toContain('with\\u001b[2J\\u0007space');
-    expect(result.stdout).not.toMatch(/\u001b\[2J|\u0007/);
   });
 });
 
@@ -198,8 +162,8 @@ describe('every JSON report matches schemas/report-v1.schema.json', () => {
     example('safe-change'),
     ...(corpusPresent ? [join(CORPUS, 'hashicorp__terraform/internal__cloud__testdata__plan-json-full__plan-redacted.json')] : []),
   ];
-  it.each(files)('%s', (file) => {
-    const result = runCli(['--format', 'json', file]);
+  it.each(files)('%s', async (file) => {
+    const result = (await runMain(['--format', 'json', file]));
     const report = JSON.parse(result.stdout);
     const valid = validate(report);
     expect(validate.errors ?? []).toEqual([]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, example, plan, ROOT } from '../helpers/paths.js';
+import { runMain } from '../helpers/run-main.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tfguard-policy-'));
@@ -26,43 +27,43 @@ const STRICT_DB = file(
 );
 const JSON_POLICY = file('advisory.json', JSON.stringify({ rule: { all: { enforcement: 'advisory', message: 'Anything destructive' } } }));
 
-const report = (args: string[], options = {}) => {
-  const result = runCli(['--format', 'json', ...args], options);
+const report = async (args: string[], options = {}) => {
+  const result = (await runMain(['--format', 'json', ...args], options));
   return { ...result, report: result.stdout ? JSON.parse(result.stdout) : undefined };
 };
 
 describe('--policy', () => {
-  it('uses an HCL policy instead of the built-in default, and says so', () => {
-    const { report: r, status } = report(['--policy', STRICT_DB, '--provenance', 'human', example('environment-recreation')]);
+  it('uses an HCL policy instead of the built-in default, and says so', async () => {
+    const { report: r, status } = (await report(['--policy', STRICT_DB, '--provenance', 'human', example('environment-recreation')]));
     expect(r.policy.sources).toEqual([STRICT_DB]);
     expect(r.findings).toEqual([expect.objectContaining({ rule: 'db', address: 'aws_db_instance.main', enforcement: 'hard-mandatory', effect: 'block', approvals_required: 0 })]);
     expect(status).toBe(1);
   });
 
-  it('uses a JSON policy', () => {
-    const { report: r, status } = report(['--policy', JSON_POLICY, example('environment-recreation')]);
+  it('uses a JSON policy', async () => {
+    const { report: r, status } = (await report(['--policy', JSON_POLICY, example('environment-recreation')]));
     expect(r.findings.every((finding: { rule: string; effect: string }) => finding.rule === 'all' && finding.effect === 'warn')).toBe(true);
     expect(r.findings).toHaveLength(9);
     expect(status).toBe(0);
   });
 
-  it('layers files in order, on top of the built-in default when asked', () => {
-    const { report: r } = report(['--policy', 'builtin:default', '--policy', STRICT_DB, '--provenance', 'human', example('environment-recreation')]);
+  it('layers files in order, on top of the built-in default when asked', async () => {
+    const { report: r } = (await report(['--policy', 'builtin:default', '--policy', STRICT_DB, '--provenance', 'human', example('environment-recreation')]));
     expect(r.policy.sources).toEqual(['builtin:default', STRICT_DB]);
     expect(r.findings.map((finding: { rule: string }) => finding.rule)).toEqual(expect.arrayContaining(['whole-environment', 'db', 'stateful-destroy']));
   });
 
-  it('reports a knowing loosening in the report', () => {
+  it('reports a knowing loosening in the report', async () => {
     const loosen = file('loosen.hcl', 'rule "db" {\n  match {\n    categories = ["database"]\n  }\n  enforcement = "advisory"\n  loosen      = true\n}\n');
-    const { report: r } = report(['--policy', STRICT_DB, '--policy', loosen, example('environment-recreation')]);
+    const { report: r } = (await report(['--policy', STRICT_DB, '--policy', loosen, example('environment-recreation')]));
     expect(r.policy.loosened).toEqual([{ source: loosen, what: 'rule "db" lowers enforcement from hard-mandatory to advisory' }]);
-    const text = runCli(['--policy', STRICT_DB, '--policy', loosen, example('environment-recreation')]).stdout;
+    const text = (await runMain(['--policy', STRICT_DB, '--policy', loosen, example('environment-recreation')])).stdout;
     expect(text).toContain('loosens on purpose: rule "db" lowers enforcement from hard-mandatory to advisory');
   });
 
-  it('refuses a malformed policy with exit 2, every error on its own line, and no report', () => {
+  it('refuses a malformed policy with exit 2, every error on its own line, and no report', async () => {
     const bad = file('bad.hcl', 'rule "x" {\n  enforcment = "advisory"\n  match {\n    kinds = ["explode"]\n  }\n}\n');
-    const result = runCli(['--policy', bad, example('environment-recreation')]);
+    const result = (await runMain(['--policy', bad, example('environment-recreation')]));
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -71,101 +72,101 @@ describe('--policy', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses a loosening that does not say so', () => {
+  it('refuses a loosening that does not say so', async () => {
     const quiet = file('quiet.hcl', 'rule "db" {\n  match {\n    categories = ["database"]\n  }\n  enforcement = "advisory"\n}\n');
-    const result = runCli(['--policy', STRICT_DB, '--policy', quiet, example('environment-recreation')]);
+    const result = (await runMain(['--policy', STRICT_DB, '--policy', quiet, example('environment-recreation')]));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/rule "db" lowers enforcement from hard-mandatory to advisory, which loosens .*strict-db\.hcl\. Set `loosen = true`/);
   });
 
-  it('refuses a missing policy file and a file of another kind', () => {
-    expect(runCli(['--policy', join(scratch, 'nope.hcl'), plan('delete')]).stderr).toMatch(/nope\.hcl: no such policy file/);
-    expect(runCli(['--policy', file('policy.yaml', 'a: 1'), plan('delete')]).stderr).toMatch(/must end in \.hcl or \.json/);
+  it('refuses a missing policy file and a file of another kind', async () => {
+    expect((await runMain(['--policy', join(scratch, 'nope.hcl'), plan('delete')])).stderr).toMatch(/nope\.hcl: no such policy file/);
+    expect((await runMain(['--policy', file('policy.yaml', 'a: 1'), plan('delete')])).stderr).toMatch(/must end in \.hcl or \.json/);
   });
 
-  it('--environment selects environment-scoped rules; TF_WORKSPACE is the default', () => {
+  it('--environment selects environment-scoped rules; TF_WORKSPACE is the default', async () => {
     const scoped = file('scoped.hcl', 'rule "prod-only" {\n  match {\n    environments = ["prod*"]\n  }\n  enforcement = "hard-mandatory"\n}\n');
-    expect(report(['--policy', scoped, '--environment', 'staging', example('environment-recreation')]).status).toBe(0);
-    expect(report(['--policy', scoped, '--environment', 'production', example('environment-recreation')]).status).toBe(1);
-    expect(report(['--policy', scoped, example('environment-recreation')], { env: { TF_WORKSPACE: 'staging' } }).report.policy.environment).toBe('staging');
-    const unknown = report(['--policy', scoped, example('environment-recreation')]);
+    expect((await report(['--policy', scoped, '--environment', 'staging', example('environment-recreation')])).status).toBe(0);
+    expect((await report(['--policy', scoped, '--environment', 'production', example('environment-recreation')])).status).toBe(1);
+    expect((await report(['--policy', scoped, example('environment-recreation')], { env: { TF_WORKSPACE: 'staging' } })).report.policy.environment).toBe('staging');
+    const unknown = (await report(['--policy', scoped, example('environment-recreation')]));
     expect(unknown.status).toBe(1);
     expect(unknown.report.notices.map((notice: { kind: string }) => notice.kind)).toContain('environment-unknown');
   });
 });
 
 describe('discovery', () => {
-  it('reads .tfguard.hcl or .tfguard.json from the working directory, else the built-in default', () => {
+  it('reads .tfguard.hcl or .tfguard.json from the working directory, else the built-in default', async () => {
     const withHcl = mkdtempSync(join(scratch, 'hcl-'));
     copyFileSync(STRICT_DB, join(withHcl, '.tfguard.hcl'));
-    expect(report([example('environment-recreation')], { cwd: withHcl }).report.policy.sources).toEqual([join(withHcl, '.tfguard.hcl')]);
+    expect((await report([example('environment-recreation')], { cwd: withHcl })).report.policy.sources).toEqual([join(withHcl, '.tfguard.hcl')]);
     const withJson = mkdtempSync(join(scratch, 'json-'));
     copyFileSync(JSON_POLICY, join(withJson, '.tfguard.json'));
-    expect(report([example('environment-recreation')], { cwd: withJson }).report.policy.sources).toEqual([join(withJson, '.tfguard.json')]);
+    expect((await report([example('environment-recreation')], { cwd: withJson })).report.policy.sources).toEqual([join(withJson, '.tfguard.json')]);
     const empty = mkdtempSync(join(scratch, 'none-'));
-    expect(report([example('environment-recreation')], { cwd: empty }).report.policy.sources).toEqual(['builtin:default']);
+    expect((await report([example('environment-recreation')], { cwd: empty })).report.policy.sources).toEqual(['builtin:default']);
   });
 
-  it('refuses to guess between two conventional files', () => {
+  it('refuses to guess between two conventional files', async () => {
     const both = mkdtempSync(join(scratch, 'both-'));
     copyFileSync(STRICT_DB, join(both, '.tfguard.hcl'));
     copyFileSync(JSON_POLICY, join(both, '.tfguard.json'));
-    const result = runCli([example('environment-recreation')], { cwd: both });
+    const result = (await runMain([example('environment-recreation')], { cwd: both }));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/both \.tfguard\.hcl and \.tfguard\.json exist/);
   });
 });
 
 describe('policy commands', () => {
-  it('validate: exit 0 for valid files, 2 with every error otherwise', () => {
-    const ok = runCli(['policy', 'validate', 'policies/default.hcl', JSON_POLICY]);
+  it('validate: exit 0 for valid files, 2 with every error otherwise', async () => {
+    const ok = (await runMain(['policy', 'validate', 'policies/default.hcl', JSON_POLICY]));
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain('policies/default.hcl: valid (5 rules, 0 approvers)');
-    const bad = runCli(['policy', 'validate', file('two.hcl', 'rule "a" {\n  enforcement = "x"\n}\nrule "b" {\n  enforcement = "y"\n}\n'), file('empty.json', '')]);
+    const bad = (await runMain(['policy', 'validate', file('two.hcl', 'rule "a" {\n  enforcement = "x"\n}\nrule "b" {\n  enforcement = "y"\n}\n'), file('empty.json', '')]));
     expect(bad.status).toBe(2);
     expect(bad.stderr.trimEnd().split('\n')).toHaveLength(3);
   });
 
-  it('validate takes directories too, layering their files in name order like --policy', () => {
+  it('validate takes directories too, layering their files in name order like --policy', async () => {
     const dir = mkdtempSync(join(scratch, 'dir-'));
     copyFileSync(STRICT_DB, join(dir, '10-org.hcl'));
     copyFileSync(JSON_POLICY, join(dir, '20-repo.json'));
-    const result = runCli(['policy', 'validate', dir]);
+    const result = (await runMain(['policy', 'validate', dir]));
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/10-org\.hcl: valid[\s\S]*20-repo\.json: valid/);
   });
 
-  it('print: the effective layered policy as JSON', () => {
-    const printed = JSON.parse(runCli(['policy', 'print', '--policy', 'builtin:default', '--policy', STRICT_DB]).stdout);
+  it('print: the effective layered policy as JSON', async () => {
+    const printed = JSON.parse((await runMain(['policy', 'print', '--policy', 'builtin:default', '--policy', STRICT_DB])).stdout);
     expect(printed.sources).toEqual(['builtin:default', STRICT_DB]);
     expect(Object.keys(printed.rule)).toContain('db');
     expect(printed.rule.db).toMatchObject({ enforcement: 'hard-mandatory', source: STRICT_DB });
-    expect(JSON.parse(runCli(['policy', 'print']).stdout).sources).toEqual(['builtin:default']);
+    expect(JSON.parse((await runMain(['policy', 'print'])).stdout).sources).toEqual(['builtin:default']);
   });
 
-  it('test: passes, fails with exit 1 and says why, and refuses a broken test file with exit 2', () => {
+  it('test: passes, fails with exit 1 and says why, and refuses a broken test file with exit 2', async () => {
     const planPath = join(ROOT, 'examples', 'environment-recreation', 'plan.json');
     const dir = mkdtempSync(join(scratch, 'tests-'));
     file(`${dir.slice(scratch.length + 1)}/ok.test.hcl`, `policy = ["builtin:default"]\ncase "blocks" {\n  plan = "${planPath}"\n  expect {\n    verdict = "block"\n    finding {\n      rule = "whole-environment"\n      approvals_required = 2\n    }\n  }\n}\n`);
-    const pass = runCli(['policy', 'test', dir]);
+    const pass = (await runMain(['policy', 'test', dir]));
     expect(pass.status, pass.stdout + pass.stderr).toBe(0);
     expect(pass.stdout).toMatch(/PASS .*ok\.test\.hcl › blocks/);
     expect(pass.stdout).toContain('1 case(s): 1 passed, 0 failed');
 
     file(`${dir.slice(scratch.length + 1)}/wrong.test.json`, JSON.stringify({ policy: ['builtin:default'], case: { allows: { plan: planPath, provenance: 'human', expect: { verdict: 'allow', no_finding: [{ rule: 'whole-environment' }] } } } }));
-    const fail = runCli(['policy', 'test', dir]);
+    const fail = (await runMain(['policy', 'test', dir]));
     expect(fail.status).toBe(1);
     expect(fail.stdout).toMatch(/FAIL .*wrong\.test\.json › allows\n\s+expected verdict allow, got block\n\s+expected no finding rule whole-environment; found one/);
 
     file(`${dir.slice(scratch.length + 1)}/broken.test.hcl`, 'case "x" {\n  plan = "p.json"\n  expect {\n    verdikt = "allow"\n  }\n}\n');
-    const broken = runCli(['policy', 'test', dir]);
+    const broken = (await runMain(['policy', 'test', dir]));
     expect(broken.status).toBe(2);
     expect(broken.stderr).toMatch(/broken\.test\.hcl:4: case\.x\.expect\.verdikt: unknown field \(did you mean "verdict"\?\)/);
   });
 });
 
 describe('start-up stays small', () => {
-  it('runs without any HCL parser (or any other package) when no HCL policy is read', () => {
+  it('runs without any HCL parser (or any other package) when no HCL policy is read', async () => {
     const alone = mkdtempSync(join(scratch, 'alone-'));
     cpSync(join(CLI, '..'), alone, { recursive: true });
     writeFileSync(join(alone, 'package.json'), '{"type":"module"}');
