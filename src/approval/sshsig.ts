@@ -655,11 +655,14 @@ class NeedsExternalSigner extends Error {}
 const ENCRYPTED = 'the private key is encrypted with a passphrase';
 
 function assertKeyPairMatches(publicKey: SshPublicKey, privateKey: KeyObject): void {
-  // A wrong private exponent or seed imports fine and only shows when signing: sign once to be sure.
+  const mismatch = 'the key file is corrupt: its private key does not match its public key';
+  if (!sshPublicKeyFromKeyObject(privateKey).blob.equals(publicKey.blob)) fail(mismatch);
+  // Not every wrong private value changes the public key node:crypto derives (an RSA d, an EC
+  // scalar imported next to its point): sign once to be sure.
   const probe = Buffer.from('tfguard key check', 'latin1');
-  const signature = signSshSignature({ message: probe, namespace: 'tfguard-key-check', privateKey, publicKey });
-  const result = verifySshSignature({ message: probe, armoredSignature: signature, namespace: 'tfguard-key-check', publicKey });
-  if (!result.ok) fail('the key file is corrupt: its private key does not match its public key');
+  const namespace = 'tfguard-key-check';
+  const signature = signSshSignature({ message: probe, namespace, privateKey, publicKey });
+  if (!verifySshSignature({ message: probe, armoredSignature: signature, namespace, publicKey }).ok) fail(mismatch);
 }
 
 function readOpenSshFormat(text: string): SshSigningKey {
