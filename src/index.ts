@@ -14,6 +14,7 @@ export { buildReport, type Report } from './report/report.js';
 export { RENDERERS, FORMATS, type Format, type Renderer, type RenderOptions } from './render/index.js';
 export { renderToString } from './render/renderer.js';
 export { renderText } from './render/text.js';
+export { PLAIN, choosePalette, type Palette } from './render/palette.js';
 export { runCheck, type CheckRequest, type CheckOutcome } from './commands/check.js';
 export { runDigest } from './commands/digest.js';
 export { runPolicyValidate, runPolicyTest, runPolicyPrint } from './commands/policy.js';
