@@ -82,14 +82,17 @@ const CURVES: Record<string, Curve> = {
 const CURVES_BY_JWK = new Map(Object.values(CURVES).map((curve) => [curve.jwk, curve]));
 
 const SIGN_YOURSELF =
-  'tfguard does not ask for passphrases or talk to security keys: write the payload with `tfguard approve --unsigned` ' +
-  'and sign it with `ssh-keygen -Y sign -f KEY -n tfguard FILE` (or through your ssh-agent)';
+  'Write the payload with `tfguard approve --unsigned` and sign it with `ssh-keygen -Y sign -f KEY -n tfguard FILE` ' +
+  '(or through your ssh-agent): tfguard does not ask for passphrases or talk to security keys';
+const READABLE_KEYS = 'Give an unencrypted ed25519, ECDSA (P-256/384/521) or RSA key, in OpenSSH or PEM format';
 
 // ---------------------------------------------------------------------------------------------
 // Wire format
 
 /** A malformed or unacceptable input; its message is the reason shown to the user. */
 class FormatError extends Error {}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function fail(reason: string): never {
   throw new FormatError(reason);
@@ -128,10 +131,15 @@ class WireReader {
     return this.raw(this.u32(`the length of ${field}`), field);
   }
 
+  /** A string field as text: UTF-8 (strictly, so that comparing texts compares bytes) without NUL. */
   text(field: string): string {
     const value = this.bytes(field);
     if (value.includes(0)) fail(`${this.what} is malformed: ${field} contains a NUL byte`);
-    return value.toString('latin1');
+    try {
+      return STRICT_UTF8.decode(value);
+    } catch {
+      fail(`${this.what} is malformed: ${field} is not UTF-8 text`);
+    }
   }
 
   /** The unsigned magnitude of a non-negative mpint, leading zeros removed. */
@@ -155,7 +163,7 @@ function u32(value: number): Buffer {
 }
 
 function string(value: Buffer | string): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   return Buffer.concat([u32(bytes.length), bytes]);
 }
 
@@ -178,6 +186,11 @@ function sha256(data: Buffer | string): Buffer {
 
 function fingerprintOf(blob: Buffer): string {
   return 'SHA256:' + sha256(blob).toString('base64').replace(/=+$/, '');
+}
+
+/** A library error's message for a reason: printable ASCII, bounded. */
+function errorText(error: unknown): string {
+  return asciiSafe(error instanceof Error ? error.message : String(error)).slice(0, 120);
 }
 
 /** Input echoed in a reason: quoted, printable ASCII only, at most 40 characters. */
@@ -290,12 +303,14 @@ function blobFromJwk(jwk: JsonWebKey): Buffer {
     return Buffer.concat([string(`ecdsa-sha2-${curve.name}`), string(curve.name), string(point)]);
   }
   if (jwk.kty === 'RSA') return Buffer.concat([string(RSA), mpint(field('e')), mpint(field('n'))]);
-  fail(`unsupported key type ${quote(jwk.kty === 'OKP' ? (jwk.crv ?? 'OKP') : (jwk.kty ?? '?'))}; expected ed25519, ECDSA or RSA`);
+  fail(`unsupported key type ${quote(jwk.kty ?? '?')}`);
 }
 
 function sshPublicKeyFromBlob(blob: Buffer, comment: string | undefined): SshPublicKey {
   const type = new WireReader(blob, 'the public key').text('the key type');
-  const parsed = parseSshPublicKey(`${type} ${blob.toString('base64')}${comment ? ` ${comment}` : ''}`);
+  // A key file's comment may hold anything; only a one-line printable one can follow the key.
+  const usableComment = comment !== undefined && /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]+$/.test(comment) ? comment : undefined;
+  const parsed = parseSshPublicKey(`${type} ${blob.toString('base64')}${usableComment ? ` ${usableComment}` : ''}`);
   if (!parsed.ok) fail(parsed.reason);
   return parsed.key;
 }
@@ -307,10 +322,12 @@ function sshPublicKeyFromBlob(blob: Buffer, comment: string | undefined): SshPub
 export function sshPublicKeyFromKeyObject(key: KeyObject, comment?: string): SshPublicKey {
   try {
     const publicKey = key.type === 'private' ? createPublicKey(key) : key;
-    if (publicKey.asymmetricKeyType === 'rsa-pss') fail('RSA-PSS keys cannot make SSH signatures; use a plain RSA key');
+    const type = publicKey.asymmetricKeyType;
+    if (type === 'rsa-pss') fail('RSA-PSS keys cannot make SSH signatures; use a plain RSA key');
+    if (type !== 'ed25519' && type !== 'ec' && type !== 'rsa') fail(`unsupported key type ${quote(type ?? publicKey.type)}`);
     return sshPublicKeyFromBlob(blobFromJwk(publicKey.export({ format: 'jwk' })), comment);
   } catch (error) {
-    if (error instanceof FormatError) throw new TfguardError('key', error.message, 'use an ed25519, ECDSA or RSA key');
+    if (error instanceof FormatError) throw new TfguardError('key', error.message, 'Use an ed25519, ECDSA or RSA key');
     throw error;
   }
 }
@@ -472,8 +489,7 @@ export function verifySshSignature(input: SshSignatureCheck): SshSignatureResult
     return verifyOrFail(input);
   } catch (error) {
     if (error instanceof FormatError) return { ok: false, reason: error.message };
-    const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: `the signature could not be checked: ${asciiSafe(detail).slice(0, 120)}` };
+    return { ok: false, reason: `the signature could not be checked (${errorText(error)})` };
   }
 }
 
@@ -507,7 +523,7 @@ export function signSshSignature(request: SshSignRequest): string {
     throw new TfguardError(where, 'the namespace must be a non-empty string without NUL bytes');
   }
   if (!HASH_ALGORITHMS.includes(hashAlgorithm)) {
-    throw new TfguardError(where, `unsupported hash algorithm ${quote(String(hashAlgorithm))}`, 'use sha256 or sha512');
+    throw new TfguardError(where, `unsupported hash algorithm ${quote(String(hashAlgorithm))}`, 'Use sha256 or sha512');
   }
   if (privateKey?.type !== 'private') throw new TfguardError(where, 'signing needs a private key');
   const derived = sshPublicKeyFromKeyObject(privateKey);
@@ -668,7 +684,12 @@ function assertKeyPairMatches(publicKey: SshPublicKey, privateKey: KeyObject): v
 function readOpenSshFormat(text: string): SshSigningKey {
   const file = parseOpenSshKeyFile(text);
   const publicKey = sshPublicKeyFromBlob(file.publicBlob, file.comment.trim() || undefined);
-  const privateKey = createPrivateKey({ key: file.fields.jwk, format: 'jwk' });
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey({ key: file.fields.jwk, format: 'jwk' });
+  } catch (error) {
+    fail(`the key file is corrupt: its private key cannot be loaded (${errorText(error)})`);
+  }
   assertKeyPairMatches(publicKey, privateKey);
   return { publicKey, privateKey };
 }
@@ -679,7 +700,7 @@ function readPemFormat(text: string): SshSigningKey {
   try {
     privateKey = createPrivateKey({ key: text, format: 'pem' });
   } catch (error) {
-    fail(`the PEM private key cannot be read (${asciiSafe(error instanceof Error ? error.message : String(error)).slice(0, 100)})`);
+    fail(`the PEM private key cannot be read (${errorText(error)})`);
   }
   return { publicKey: sshPublicKeyFromKeyObject(privateKey), privateKey };
 }
@@ -703,9 +724,9 @@ export function readOpenSshPrivateKey(text: string, source = 'private key'): Ssh
   } catch (error) {
     if (error instanceof NeedsExternalSigner) throw new TfguardError(source, error.message, SIGN_YOURSELF);
     if (error instanceof FormatError) {
-      throw new TfguardError(source, error.message, 'give an unencrypted ed25519, ECDSA or RSA private key');
+      throw new TfguardError(source, error.message, READABLE_KEYS);
     }
     if (error instanceof TfguardError) throw new TfguardError(source, error.message, error.fix);
-    throw error;
+    throw new TfguardError(source, `the private key cannot be used (${errorText(error)})`);
   }
 }

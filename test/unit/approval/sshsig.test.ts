@@ -312,10 +312,12 @@ describe('keys generated with node:crypto', () => {
   });
 
   it.each([
-    ['ed448', () => generateKeyPairSync('ed448').privateKey, /unsupported key type "Ed448"/],
+    ['ed448', () => generateKeyPairSync('ed448').privateKey, /unsupported key type "ed448"/],
     ['secp256k1', () => generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey, /unsupported elliptic curve "secp256k1"/],
     ['rsa 1024', () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, /1024 bits; at least 2048/],
     ['rsa-pss', () => generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).privateKey, /RSA-PSS/],
+    ['dsa', () => generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey, /unsupported key type "dsa"/],
+    ['x25519', () => generateKeyPairSync('x25519').privateKey, /unsupported key type "x25519"/],
   ])('a %s key cannot sign: TfguardError', (_name, generate, message) => {
     expectTfguardError(() => signSshSignature({ message: MESSAGE, namespace: NAMESPACE, privateKey: generate() }), message);
   });
@@ -456,6 +458,7 @@ describe('private key files that cannot be used', () => {
     ['bad base64', () => '-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blb!!!\n-----END OPENSSH PRIVATE KEY-----\n', /base64/],
     ['not openssh-key-v1', () => `-----BEGIN OPENSSH PRIVATE KEY-----\n${Buffer.from('hello world!').toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`, /openssh-key-v1/],
     ['a garbled PEM key', () => '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n', /cannot be read/],
+    ['a DSA PEM key', () => generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), /unsupported key type "dsa"/],
   ])('%s: TfguardError', (_name, text, message) => {
     expectTfguardError(() => readOpenSshPrivateKey(text()), message);
   });
@@ -668,6 +671,7 @@ describe('attacks and malformed signatures', () => {
     expectVerified(verifyWith(key, modifySig(good, { reserved: Buffer.from('future') })), key);
   });
 
+  // ssh-keygen 9.2 refuses a CRLF armor ("missing header"); OpenSSH's current sshsig_dearmor accepts it, as tfguard does.
   it('line endings: a CRLF-rewritten signature still verifies (base64 ignores line breaks); a CRLF-rewritten message does not', () => {
     const crlfSignature = good.replace(/\n/g, '\r\n');
     expectVerified(verifyWith(key, crlfSignature), key);
