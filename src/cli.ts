@@ -37,7 +37,7 @@ const policyOption = {
   policy: {
     alias: 'p',
     type: 'string',
-    describe: 'Policy file or directory (.hcl or .json), or builtin:default; repeat to layer, later ones on top. Default: .tfguard.hcl or .tfguard.json here, else the built-in default',
+    describe: 'Policy file or directory (.hcl or .json), or builtin:default; repeat to layer, later ones on top. Default: the built-in default, with .tfguard.hcl or .tfguard.json from here layered on top',
   },
 } as const;
 

@@ -16,7 +16,8 @@ export type NoticeKind =
   | 'unknown-actions'
   | 'unknown-reason'
   | 'no-prior-state'
-  | 'environment-unknown';
+  | 'environment-unknown'
+  | 'policy-loosened';
 
 /** Something the reader should know that is not a finding: what the plan is, and what tfguard could not assess. */
 export interface Notice {
@@ -34,6 +35,10 @@ export interface NoticeInput {
 
 export function planNotices({ facts, changes, policy, environmentName }: NoticeInput): Notice[] {
   const list: Notice[] = [];
+  // First and one by one: a policy file in the change under review may be what loosened the gate.
+  for (const item of policy.loosened) {
+    list.push({ kind: 'policy-loosened', message: `${item.source} loosens the built-in or an earlier policy: ${item.what}` });
+  }
   if (facts.errored) {
     list.push({ kind: 'errored', message: 'The plan errored (errored: true): only the changes planned before the error are listed, and the plan cannot be applied' });
   }

@@ -15,7 +15,8 @@ export interface ActionMeaning {
   order?: ReplaceOrder;
 }
 
-const MEANINGS: Record<string, ActionMeaning> = {
+// A Map, not an object literal: an action named `constructor` or `__proto__` must not be "known".
+const MEANINGS = new Map<string, ActionMeaning>(Object.entries({
   'no-op': { kind: 'no-op', destructive: false },
   create: { kind: 'create', destructive: false },
   read: { kind: 'read', destructive: false },
@@ -27,10 +28,10 @@ const MEANINGS: Record<string, ActionMeaning> = {
   // Terraform >= 1.16 writes create,forget; OpenTofu >= 1.12 writes forget,create.
   'create,forget': { kind: 'forget-replace', destructive: true, order: 'create-first' },
   'forget,create': { kind: 'forget-replace', destructive: true, order: 'delete-first' },
-};
+} satisfies Record<string, ActionMeaning>));
 
 export function interpretActions(actions: readonly string[], importing: boolean): ActionMeaning {
-  const meaning = MEANINGS[actions.join(',')] ?? { kind: 'unknown', destructive: true };
+  const meaning = MEANINGS.get(actions.join(',')) ?? { kind: 'unknown', destructive: true };
   if (importing && meaning.kind === 'replace') {
     return { ...meaning, kind: 'import-replace' };
   }

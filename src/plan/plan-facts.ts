@@ -1,6 +1,6 @@
 import { isCurrentObject, type Change } from './changes.js';
-import type { RawPlan, RawStateModule } from './raw.js';
-import type { CheckedPlan } from './validate-plan.js';
+import type { JsonValue, RawPlan } from './raw.js';
+import { stateTree, type CheckedPlan } from './validate-plan.js';
 
 export type PlanMode = 'normal' | 'destroy' | 'refresh-only';
 export type PlanTool = 'terraform' | 'opentofu' | 'unknown';
@@ -40,8 +40,8 @@ export function planFacts(checked: CheckedPlan, changes: readonly Change[]): Pla
     existingResources: prior ?? current.filter(isExistingObject).length,
     existingResourcesSource: prior === undefined ? 'resource_changes' : 'prior_state',
     driftDeletions: (raw.resource_drift ?? [])
-      .filter((entry) => entry.mode === 'managed' && Array.isArray(entry.change?.actions) && entry.change.actions.includes('delete'))
-      .map((entry) => entry.address),
+      .filter((entry) => entry.mode === 'managed' && entry.change.actions.includes('delete'))
+      .map((entry) => entry.address ?? `${entry.type}.${entry.name}`),
     actionInvocations: Array.isArray(raw.action_invocations) ? raw.action_invocations.length : 0,
   };
   if (typeof raw.terraform_version === 'string') facts.terraformVersion = raw.terraform_version;
@@ -74,13 +74,7 @@ function detectTool(raw: RawPlan, changes: readonly Change[]): PlanTool {
 function countPriorManaged(raw: RawPlan): number | undefined {
   const root = raw.prior_state?.values?.root_module;
   if (root === undefined || root === null || typeof root !== 'object') return undefined;
-  let count = 0;
-  const visit = (module: RawStateModule): void => {
-    for (const resource of module.resources ?? []) {
-      if (resource?.mode === 'managed') count += 1;
-    }
-    for (const child of module.child_modules ?? []) visit(child);
-  };
-  visit(root);
-  return count;
+  // The shape was checked by validatePlan; a tree that does not read counts as unknown.
+  const tree = stateTree(raw.prior_state as JsonValue, 'prior_state');
+  return tree.ok ? tree.resources.filter((resource) => resource.mode === 'managed').length : undefined;
 }

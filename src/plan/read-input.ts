@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { TfguardError } from '../shared/errors.js';
 
 /** The longest string V8 can hold: a plan beyond it cannot be read in one piece. */
-const MAX_TEXT_BYTES = 0x1fffffe8;
+export const MAX_TEXT_BYTES = 0x1fffffe8;
+const CHUNK_BYTES = 8 * 2 ** 20;
 
 export interface PlanText {
   text: string;
@@ -33,26 +34,62 @@ export async function readPlanText(spec: string, options: ReadOptions = {}): Pro
 }
 
 function readFile(path: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new TfguardError(path, 'no such file', 'Check the path; create the plan with `terraform plan -out=plan.tfplan`');
     if (code === 'EISDIR') throw new TfguardError(path, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
     if (code === 'EACCES') throw new TfguardError(path, 'permission denied', 'Make the file readable by this user');
-    if (code === 'ERR_FS_FILE_TOO_LARGE') throw tooLarge(path);
     throw new TfguardError(path, `cannot be read (${code ?? (error as Error).message})`, 'Check the file');
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new TfguardError(path, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
+    if (!stat.isFile() && !stat.isFIFO() && !stat.isSocket()) {
+      throw new TfguardError(path, 'is a device, not a plan file or a pipe, so it could be endless', 'Give the path of a plan file, or pipe the plan into `tfguard -`');
+    }
+    if (stat.isFile() && stat.size > MAX_TEXT_BYTES) throw tooLarge(path);
+    return readBounded(fd, path);
+  } finally {
+    closeSync(fd);
   }
 }
 
 function readStdin(): Buffer {
-  try {
-    return readFileSync(0);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EAGAIN' || code === 'EOF') return Buffer.alloc(0);
-    throw new TfguardError('<stdin>', `cannot be read (${code ?? (error as Error).message})`, 'Pipe the plan JSON into tfguard, or pass a file path');
+  return readBounded(0, '<stdin>');
+}
+
+/**
+ * Reads until the end, but never past MAX_TEXT_BYTES: an endless stream (`yes |`, a device)
+ * is refused instead of filling memory.
+ */
+function readBounded(fd: number, source: string): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, MAX_TEXT_BYTES + 1 - total));
+    let read: number;
+    try {
+      read = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A non-blocking stdin with nothing yet to read: wait a moment and read again.
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') break;
+      if (code === 'EISDIR') throw new TfguardError(source, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
+      throw new TfguardError(source, `cannot be read (${code ?? (error as Error).message})`, 'Pipe the plan JSON into tfguard, or pass a file path');
+    }
+    if (read === 0) break;
+    total += read;
+    if (total > MAX_TEXT_BYTES) throw tooLarge(source);
+    chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
   }
+  return Buffer.concat(chunks, total);
 }
 
 function isZip(bytes: Buffer): boolean {

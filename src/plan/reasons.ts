@@ -1,5 +1,5 @@
 /** Plain-language meaning of every action_reason Terraform and OpenTofu write. Unknown ones are shown verbatim. */
-const REASONS: Record<string, string> = {
+const REASONS = new Map<string, string>(Object.entries({
   replace_because_cannot_update: 'an attribute that cannot be updated in place changed',
   replace_because_tainted: 'the object is tainted (terraform taint, or a failed create or provisioner)',
   replace_by_request: 'replacement was requested with -replace',
@@ -16,12 +16,12 @@ const REASONS: Record<string, string> = {
   read_because_config_unknown: 'its configuration is only known after apply',
   read_because_dependency_pending: 'it depends on a resource with pending changes',
   read_because_check_nested: 'it is inside a check block',
-};
+}));
 
 export function describeReason(reason: string): string {
-  return REASONS[reason] ?? reason;
+  return REASONS.get(reason) ?? reason;
 }
 
 export function isKnownReason(reason: string): boolean {
-  return reason in REASONS;
+  return REASONS.has(reason);
 }

@@ -15,8 +15,10 @@ export const CONVENTIONAL_FILES = ['.tfguard.hcl', '.tfguard.json'];
 
 /**
  * The effective policy: the --policy files (files, directories, `builtin:default`) layered in
- * order; without any, a conventional file in the working directory; without one, the built-in
- * default. Every problem in every file is reported, and none of them yields a weaker policy.
+ * order, exactly as given. Without any, the built-in default, with a conventional file found in
+ * the working directory layered on top of it: that file usually sits in the change under review,
+ * so it may tighten freely but loosens only with `loosen = true`, which every report shows.
+ * Every problem in every file is reported, and none of them yields a weaker policy.
  */
 export async function loadPolicy(specs: readonly string[], cwd = process.cwd()): Promise<Policy> {
   const files = specs.length > 0 ? specs.flatMap(expandPolicySpec) : discover(cwd);
@@ -74,5 +76,5 @@ function discover(cwd: string): string[] {
   if (found.length > 1) {
     throw new TfguardError(cwd, `both ${CONVENTIONAL_FILES.join(' and ')} exist, so which one is the policy is ambiguous`, 'Keep one, or pass --policy');
   }
-  return found.length === 1 ? found : [BUILTIN_DEFAULT];
+  return [BUILTIN_DEFAULT, ...found];
 }

@@ -6,17 +6,17 @@ import type { ReportChange, ReportDowngrade, ReportFinding } from './report.js';
  * means, why a change happens, what a finding asks for. Plain strings; each renderer escapes
  * them for where they go.
  */
-const KIND_TEXT: Record<string, string> = {
+const KIND_TEXT = new Map<string, string>(Object.entries({
   delete: 'delete',
   replace: 'replace',
   forget: 'forget (removed from state, object kept)',
   'forget-replace': 'replace, old object forgotten (kept, unmanaged)',
   'import-replace': 'import, then replace (destroys the imported object)',
   unknown: 'unknown actions (treated as destructive)',
-};
+}));
 
 export function kindText(change: ReportChange): string {
-  return KIND_TEXT[change.kind] ?? change.kind;
+  return KIND_TEXT.get(change.kind) ?? change.kind;
 }
 
 export function orderText(change: ReportChange): string {

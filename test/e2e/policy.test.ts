@@ -96,15 +96,57 @@ describe('--policy', () => {
 });
 
 describe('discovery', () => {
-  it('reads .tfguard.hcl or .tfguard.json from the working directory, else the built-in default', async () => {
+  it('layers .tfguard.hcl or .tfguard.json from the working directory on top of the built-in default', async () => {
     const withHcl = mkdtempSync(join(scratch, 'hcl-'));
     copyFileSync(STRICT_DB, join(withHcl, '.tfguard.hcl'));
-    expect((await report([example('environment-recreation')], { cwd: withHcl })).report.policy.sources).toEqual([join(withHcl, '.tfguard.hcl')]);
+    const hcl = await report([example('environment-recreation')], { cwd: withHcl });
+    expect(hcl.report.policy.sources).toEqual(['builtin:default', join(withHcl, '.tfguard.hcl')]);
+    expect(hcl.report.findings.map((finding: { rule: string }) => finding.rule)).toEqual(expect.arrayContaining(['db', 'stateful-destroy', 'whole-environment']));
     const withJson = mkdtempSync(join(scratch, 'json-'));
     copyFileSync(JSON_POLICY, join(withJson, '.tfguard.json'));
-    expect((await report([example('environment-recreation')], { cwd: withJson })).report.policy.sources).toEqual([join(withJson, '.tfguard.json')]);
+    expect((await report([example('environment-recreation')], { cwd: withJson })).report.policy.sources).toEqual(['builtin:default', join(withJson, '.tfguard.json')]);
     const empty = mkdtempSync(join(scratch, 'none-'));
     expect((await report([example('environment-recreation')], { cwd: empty })).report.policy.sources).toEqual(['builtin:default']);
+  });
+
+  // The attack: the agent being gated commits a policy file next to its plan that makes every rule advisory.
+  const quieting = `rule "whole-environment" {
+  match {
+    whole_environment {
+      min_count = 5
+      min_share = 0.5
+    }
+  }
+  enforcement = "advisory"
+}
+rule "stateful-destroy" {
+  match {
+    stateful = true
+  }
+  enforcement = "advisory"
+}
+`;
+
+  it('a discovered file in the change under review cannot switch the gate off quietly', async () => {
+    const dir = mkdtempSync(join(scratch, 'attack-'));
+    writeFileSync(join(dir, '.tfguard.hcl'), quieting);
+    const result = await runMain([example('environment-recreation')], { cwd: dir });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/\.tfguard\.hcl(:\d+)?: .*rule "whole-environment".* loosens builtin:default.*loosen = true/);
+    // An advisory rule of its own adds a warning and takes nothing away.
+    writeFileSync(join(dir, '.tfguard.hcl'), 'rule "note" {\n  enforcement = "advisory"\n}\n');
+    expect((await runMain([example('environment-recreation')], { cwd: dir })).status).toBe(1);
+  });
+
+  it('a discovered file that loosens on purpose is reported loudly, in text and JSON', async () => {
+    const dir = mkdtempSync(join(scratch, 'loosen-'));
+    writeFileSync(join(dir, '.tfguard.hcl'), quieting.replaceAll('  enforcement = "advisory"\n', '  enforcement = "advisory"\n  loosen      = true\n'));
+    const text = await runMain([example('environment-recreation')], { cwd: dir, env: { NO_COLOR: '1' } });
+    expect(text.stdout).toMatch(/ℹ Notes[\s\S]*\.tfguard\.hcl loosens the built-in or an earlier policy: rule "whole-environment" lowers enforcement/);
+    const json = await report([example('environment-recreation')], { cwd: dir });
+    expect(json.report.policy.loosened.map((item: { what: string }) => item.what)).toEqual(expect.arrayContaining([expect.stringMatching(/lowers enforcement/)]));
+    expect(json.report.notices.filter((notice: { kind: string }) => notice.kind === 'policy-loosened').length).toBe(json.report.policy.loosened.length);
   });
 
   it('refuses to guess between two conventional files', async () => {

@@ -96,6 +96,7 @@ describe('an output that cannot be written', () => {
   const big = JSON.parse(readFileSync(plan('mass-deletion'), 'utf8'));
   const entry = big.resource_changes.find((item: { change: { actions: string[] } }) => item.change.actions.includes('delete'));
   big.resource_changes = Array.from({ length: 20_000 }, (_, index) => ({ ...entry, address: `${entry.type}.n${index}`, name: `n${index}` }));
+  big.prior_state.values.root_module = { resources: big.resource_changes.map(({ address }: { address: string }) => ({ address, mode: 'managed' })) };
 
   it.each(['text', 'json'])('a closed pipe (%s) is one line and exit 2, never a stack trace or "blocked"', async (format) => {
     const path = join(ROOT, '.tmp', `closed-pipe-${format}.json`);

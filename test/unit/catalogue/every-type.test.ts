@@ -22,7 +22,9 @@ function planDeleting(types: [type: string, provider: string][]): string {
     name: `r${index}`,
     provider_name: `registry.terraform.io/${provider}`,
   }));
-  return JSON.stringify({ ...real, resource_changes });
+  // What is deleted existed before: prior_state holds exactly those objects, as Terraform would write it.
+  const prior_state = { ...real.prior_state, values: { root_module: { resources: resource_changes.map(({ address, type, name, provider_name }) => ({ address, mode: 'managed', type, name, provider_name })) } } };
+  return JSON.stringify({ ...real, resource_changes, prior_state });
 }
 
 function analyze(types: [string, string][]) {

@@ -52,7 +52,7 @@ describe('planFacts', () => {
   it('counts existing resources from prior_state, modules included, data sources excluded', () => {
     const raw: RawPlan = {
       resource_changes: [entry('aws_s3_bucket.b', ['delete'])],
-      prior_state: { values: { root_module: { resources: [{ mode: 'managed' }, { mode: 'data' }], child_modules: [{ resources: [{ mode: 'managed' }] }] } } },
+      prior_state: { values: { root_module: { resources: [{ address: 'aws_s3_bucket.b', mode: 'managed' }, { address: 'data.aws_region.r', mode: 'data' }], child_modules: [{ resources: [{ address: 'module.m.aws_s3_bucket.c', mode: 'managed' }] }] } } },
     };
     expect(facts(raw)).toMatchObject({ existingResources: 2, existingResourcesSource: 'prior_state', mode: 'destroy' });
   });
