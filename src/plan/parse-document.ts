@@ -1,5 +1,6 @@
 import { TfguardError } from '../shared/errors.js';
-import { jsonSyntaxProblem } from '../shared/json-syntax.js';
+import { findDuplicateKeys, lineAndColumn } from '../shared/json-duplicates.js';
+import { byteOffset, jsonSyntaxProblem } from '../shared/json-syntax.js';
 import type { JsonValue } from './raw.js';
 import { stripBom } from '../shared/text.js';
 
@@ -43,13 +44,61 @@ export function parseDocument(text: string, source: string): JsonValue {
         'Save the plan with `terraform plan -out=plan.tfplan`, then give tfguard plan.tfplan or `terraform show -json plan.tfplan > plan.json`',
       );
     }
-    throw new TfguardError(source, `not JSON (it starts with ${JSON.stringify(body.slice(start, start + 20))})`, REPLAN);
+    const { line, column } = lineAndColumn(body, start);
+    throw new TfguardError(source, `not JSON: the first character that is not blank (line ${line}, column ${column}, byte ${byteOffset(body, start)}) is neither { nor [`, REPLAN);
   }
+  let document: JsonValue;
   try {
-    return JSON.parse(body) as JsonValue;
+    document = JSON.parse(body) as JsonValue;
   } catch (error) {
     throw explainSyntaxError(body, source, error as Error);
   }
+  const [duplicate] = findDuplicateKeys(body, 1, decides);
+  if (duplicate) {
+    throw new TfguardError(
+      source,
+      `a key appears twice in one object, at ${safePath(duplicate.path)} (line ${duplicate.line}, column ${duplicate.column}, byte ${Buffer.byteLength(body.slice(0, duplicate.offset))}); JSON keeps only the last one, so a doubled key can hide a change, and Terraform never writes one`,
+      REPLAN,
+    );
+  }
+  return document;
+}
+
+/** Sections tfguard never reads a decision from: a doubled key there (hand-edited test data has them) changes nothing. */
+const UNREAD_SECTIONS = new Set(['configuration', 'variables', 'output_changes', 'checks', 'relevant_attributes']);
+
+/**
+ * Whether a doubled key at `path` could change what tfguard decides: anywhere in resource_changes,
+ * deferred_changes, the structure of resource_drift and the plan's own fields, and in the structure of prior_state
+ * and planned_values (addresses, modes, modules) — not in the attribute values those two list.
+ */
+function decides(path: readonly (string | number)[]): boolean {
+  const [section] = path;
+  if (typeof section === 'string' && UNREAD_SECTIONS.has(section)) return false;
+  // Drift is only reported (address, mode, actions); its values are never read.
+  if (section === 'resource_drift' && path[2] === 'change' && typeof path[3] === 'string' && path.length > 4 && VALUE_SECTIONS.has(path[3])) return false;
+  if (section === 'prior_state' || section === 'planned_values') {
+    const valuesAt = path.findIndex((step, index) => (step === 'values' || step === 'sensitive_values' || step === 'outputs') && index >= (section === 'prior_state' ? 2 : 1));
+    return valuesAt === -1 || valuesAt === path.length - 1;
+  }
+  return true;
+}
+
+/** Sections that hold attribute values: a path into them may name a secret's key, so it stops there. */
+const VALUE_SECTIONS = new Set(['before', 'after', 'after_unknown', 'before_sensitive', 'after_sensitive', 'values', 'sensitive_values', 'configuration', 'variables', 'output_changes', 'outputs', 'expressions', 'checks']);
+
+function safePath(path: readonly (string | number)[]): string {
+  let text = '';
+  for (const step of path) {
+    if (typeof step === 'number') {
+      text += `[${step}]`;
+      continue;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(step)) return `${text || '(root)'}.…`;
+    text += text === '' ? step : `.${step}`;
+    if (VALUE_SECTIONS.has(step)) return `${text}.…`;
+  }
+  return text;
 }
 
 function explainSyntaxError(body: string, source: string, error: Error): TfguardError {
@@ -72,7 +121,7 @@ function explainSyntaxError(body: string, source: string, error: Error): Tfguard
       `${REPLAN}, and make sure the write finished`,
     );
   }
-  const where = problem.line !== undefined ? ` at line ${problem.line}, column ${problem.column}` : '';
+  const where = problem.line !== undefined ? ` at line ${problem.line}, column ${problem.column} (byte ${byteOffset(body, problem.offset!)})` : '';
   return new TfguardError(source, `invalid JSON${where}: ${problem.detail}`, REPLAN);
 }
 

@@ -46,3 +46,26 @@ export function expandPath(value: JsonValue | undefined, pattern: readonly strin
   }
   return paths;
 }
+
+/**
+ * Every scalar inside `value` that `mask` marks sensitive, as strings: for checking that a string
+ * printed elsewhere (an import ID) is not one of them. Walked without recursion.
+ */
+export function sensitiveScalars(value: JsonValue | undefined, mask: JsonValue | undefined): string[] {
+  const found: string[] = [];
+  const pending: { value: JsonValue | undefined; mask: JsonValue | undefined; marked: boolean }[] = [{ value, mask, marked: mask === true }];
+  while (pending.length > 0) {
+    const item = pending.pop()!;
+    const marked = item.marked || item.mask === true;
+    if (item.value === null || item.value === undefined) continue;
+    if (typeof item.value !== 'object') {
+      if (marked) found.push(String(item.value));
+      continue;
+    }
+    const childMask = (key: string | number): JsonValue | undefined =>
+      item.mask !== null && typeof item.mask === 'object' ? (item.mask as Record<string, JsonValue>)[String(key)] : undefined;
+    if (Array.isArray(item.value)) item.value.forEach((child, index) => pending.push({ value: child, mask: childMask(index), marked }));
+    else for (const [key, child] of Object.entries(item.value)) pending.push({ value: child, mask: childMask(key), marked });
+  }
+  return found;
+}

@@ -61,7 +61,7 @@ function parseJson(text: string, source: string): unknown {
   if (duplicates.length > 0) {
     throw new TfguardErrors(
       duplicates.map(
-        (duplicate) => new TfguardError(`${source}:${duplicate.line}`, `${duplicate.path.join('.')}: defined twice (JSON keeps only the last one)`, 'Give each its own name, or merge them'),
+        (duplicate) => new TfguardError(`${source}:${duplicate.line}`, `${duplicate.path.filter((step) => typeof step === 'string').join('.')}: defined twice (JSON keeps only the last one)`, 'Give each its own name, or merge them'),
       ),
     );
   }

@@ -6,7 +6,7 @@ import type { Downgrade } from '../catalogue/protection.js';
 import type { Finding } from '../policy/evaluate.js';
 import type { Change, PathStep } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
-import { isMarked } from '../plan/values.js';
+import { isMarked, sensitiveScalars } from '../plan/values.js';
 import { describeReason } from '../plan/reasons.js';
 import type { Rule } from '../policy/model.js';
 
@@ -264,7 +264,7 @@ function reportChange(item: ClassifiedChange): ReportChange {
   if (change.order !== undefined) result.order = change.order;
   if (item.replaceForcing.length > 0) result.replace_forcing = item.replaceForcing;
   if (change.previousAddress !== undefined) result.previous_address = change.previousAddress;
-  if (change.importing !== undefined) result.importing = change.importing;
+  if (change.importing !== undefined) result.importing = reportImporting(change);
   if (change.deferredReason !== undefined) result.deferred_reason = change.deferredReason;
   if (item.notStatefulReason !== undefined) result.not_stateful_reason = item.notStatefulReason;
   if (stateful !== undefined) {
@@ -289,8 +289,24 @@ export function redactPath(change: Change, path: readonly PathStep[]): PathStep[
   return [...path];
 }
 
+/**
+ * An import ID is a value, and for some resources it is the secret itself (random_password's
+ * importer sets the sensitive `result` from it): it is shown only when no value the entry marks
+ * sensitive equals it or is part of it.
+ */
+function reportImporting(change: Change): { id?: string; unknown?: boolean } {
+  const importing = { ...change.importing };
+  const id = importing.id;
+  if (id === undefined) return importing;
+  const secrets = [...sensitiveScalars(change.before, change.beforeSensitive), ...sensitiveScalars(change.after, change.afterSensitive)];
+  if (secrets.some((secret) => secret === id || (secret.length >= 4 && id.includes(secret)))) importing.id = SENSITIVE;
+  return importing;
+}
+
 function reportDowngrade(change: Change, downgrade: Downgrade): ReportDowngrade {
-  const shown = (value: JsonValue | undefined): JsonValue => (downgrade.sensitive ? SENSITIVE : value === undefined ? null : value);
+  // A protection attribute is one value; anything else (a hand-made list or object) is not shown.
+  const shown = (value: JsonValue | undefined): JsonValue =>
+    downgrade.sensitive ? SENSITIVE : value === undefined ? null : value !== null && typeof value === 'object' ? '(not a single value)' : value;
   const result: ReportDowngrade = {
     address: change.address,
     type: change.type,
