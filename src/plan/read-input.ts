@@ -3,6 +3,15 @@ import { TfguardError } from '../shared/errors.js';
 
 /** The longest string V8 can hold: a plan beyond it cannot be read in one piece. */
 export const MAX_TEXT_BYTES = 0x1fffffe8;
+
+/**
+ * The most tfguard reads from one input: MAX_TEXT_BYTES, or less when TFGUARD_MAX_INPUT_BYTES
+ * says so (it can only lower the limit, e.g. to bound a CI step's memory).
+ */
+export function inputLimit(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.TFGUARD_MAX_INPUT_BYTES);
+  return Number.isSafeInteger(asked) && asked > 0 ? Math.min(asked, MAX_TEXT_BYTES) : MAX_TEXT_BYTES;
+}
 const CHUNK_BYTES = 8 * 2 ** 20;
 
 export interface PlanText {
@@ -50,7 +59,7 @@ function readFile(path: string): Buffer {
     if (!stat.isFile() && !stat.isFIFO() && !stat.isSocket()) {
       throw new TfguardError(path, 'is a device, not a plan file or a pipe, so it could be endless', 'Give the path of a plan file, or pipe the plan into `tfguard -`');
     }
-    if (stat.isFile() && stat.size > MAX_TEXT_BYTES) throw tooLarge(path);
+    if (stat.isFile() && stat.size > inputLimit()) throw tooLarge(path);
     return readBounded(fd, path);
   } finally {
     closeSync(fd);
@@ -66,10 +75,11 @@ function readStdin(): Buffer {
  * is refused instead of filling memory.
  */
 function readBounded(fd: number, source: string): Buffer {
+  const limit = inputLimit();
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, MAX_TEXT_BYTES + 1 - total));
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, limit + 1 - total));
     let read: number;
     try {
       read = readSync(fd, chunk, 0, chunk.length, null);
@@ -86,7 +96,7 @@ function readBounded(fd: number, source: string): Buffer {
     }
     if (read === 0) break;
     total += read;
-    if (total > MAX_TEXT_BYTES) throw tooLarge(source);
+    if (total > limit) throw tooLarge(source);
     chunks.push(read === chunk.length ? chunk : chunk.subarray(0, read));
   }
   return Buffer.concat(chunks, total);
@@ -98,7 +108,7 @@ function isZip(bytes: Buffer): boolean {
 
 /** UTF-8 by default; UTF-16 with a BOM as Windows PowerShell 5 writes with `>`. */
 function decode(bytes: Buffer, source: string): string {
-  if (bytes.length > MAX_TEXT_BYTES) throw tooLarge(source);
+  if (bytes.length > inputLimit()) throw tooLarge(source);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const swapped = Buffer.from(bytes.subarray(2));
@@ -108,10 +118,14 @@ function decode(bytes: Buffer, source: string): string {
   return bytes.toString('utf8');
 }
 
+function formatLimit(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${Math.floor(bytes / 2 ** 20)} MiB` : `${bytes} bytes`;
+}
+
 function tooLarge(source: string): TfguardError {
   return new TfguardError(
     source,
-    `the plan is larger than ${Math.floor(MAX_TEXT_BYTES / 2 ** 20)} MiB, more than this version of tfguard reads in one piece`,
+    `the input is larger than ${formatLimit(inputLimit())}, more than tfguard reads from one input (or an endless stream)`,
     'Split the configuration into smaller root modules, or plan with -target per part',
   );
 }

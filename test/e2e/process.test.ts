@@ -91,6 +91,27 @@ function runIntoClosedPipe(args: string[]): Promise<{ status: number | null; std
   });
 }
 
+describe('endless input', () => {
+  it('a stream on stdin that never ends is refused at the size limit, one line and exit 2', async () => {
+    const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, '-'], { cwd: ROOT, env: { PATH: process.env.PATH, TFGUARD_MAX_INPUT_BYTES: String(2 ** 20) }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const block = Buffer.alloc(64 * 1024, 0x20);
+      const feed = () => {
+        while (child.stdin.writable && child.stdin.write(block));
+      };
+      child.stdin.on('drain', feed);
+      child.stdin.on('error', () => undefined);
+      feed();
+      child.on('close', (status) => resolve({ status, stderr }));
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/<stdin>: the input is larger than 1 MiB, more than tfguard reads from one input \(or an endless stream\)/);
+  });
+});
+
 describe('an output that cannot be written', () => {
   // A plan whose JSON report is large enough that the pipe fills before the reader goes away.
   const big = JSON.parse(readFileSync(plan('mass-deletion'), 'utf8'));
