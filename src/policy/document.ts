@@ -22,6 +22,7 @@ export interface PolicyDocument {
   approver?: Record<string, ApproverDocument>;
   provenance?: {
     unknown?: 'ai' | 'human';
+    no_evidence?: 'ai' | 'human';
     ai_signatures?: { trailers?: string[]; authors?: string[]; labels?: string[]; branch_prefixes?: string[]; messages?: string[] };
     loosen?: boolean;
   };
@@ -57,5 +58,6 @@ export interface ApproverDocument {
   name?: string;
   github?: string;
   ssh_keys?: string[];
+  emails?: string[];
   loosen?: boolean;
 }

@@ -21,7 +21,7 @@ export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
     stateful: catalogueOnly(),
     rules: [],
     approvers: [],
-    provenance: { unknown: 'ai', aiSignatures: { trailers: [], authors: [], labels: [], branchPrefixes: [], messages: [] } },
+    provenance: { unknown: 'ai', noEvidence: 'human', aiSignatures: { trailers: [], authors: [], labels: [], branchPrefixes: [], messages: [] } },
     loosened: [],
   };
   const errors: TfguardError[] = [];
@@ -94,6 +94,10 @@ function applyProvenance(policy: Policy, { document }: PolicyLayer, loosen: Loos
     loosen(provenance.loosen, 'provenance.unknown', 'counts changes of unknown provenance as human');
   }
   if (provenance.unknown) policy.provenance.unknown = provenance.unknown;
+  if (provenance.no_evidence === 'human' && policy.provenance.noEvidence === 'ai') {
+    loosen(provenance.loosen, 'provenance.no_evidence', 'counts changes whose history holds no AI signal as human');
+  }
+  if (provenance.no_evidence) policy.provenance.noEvidence = provenance.no_evidence;
   const signatures = provenance.ai_signatures ?? {};
   const target = policy.provenance.aiSignatures;
   union(target.trailers, signatures.trailers);
@@ -106,13 +110,13 @@ function applyProvenance(policy: Policy, { document }: PolicyLayer, loosen: Loos
 function applyApprovers(policy: Policy, layer: PolicyLayer, loosen: Loosen): void {
   for (const [id, approver] of Object.entries(layer.document.approver ?? {})) {
     const existing = policy.approvers.find((item) => item.id === id);
-    const next = { id, github: approver.github, sshKeys: approver.ssh_keys ?? [], source: layer.source, ...(approver.name ? { name: approver.name } : {}) };
+    const next = { id, github: approver.github, sshKeys: approver.ssh_keys ?? [], emails: (approver.emails ?? []).map((email) => email.toLowerCase()), source: layer.source, ...(approver.name ? { name: approver.name } : {}) };
     if (!existing) {
       loosen(approver.loosen, `approver "${id}"`, 'adds an approver');
       policy.approvers.push(next);
       continue;
     }
-    const sameIdentity = existing.github === next.github && existing.sshKeys.join('\n') === next.sshKeys.join('\n');
+    const sameIdentity = existing.github === next.github && existing.sshKeys.join('\n') === next.sshKeys.join('\n') && existing.emails.join('\n') === next.emails.join('\n');
     if (!sameIdentity) loosen(approver.loosen, `approver "${id}"`, 'changes who this approver is (login or keys)');
     Object.assign(existing, next);
   }

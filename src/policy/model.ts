@@ -35,12 +35,16 @@ export interface Approver {
   name?: string;
   github?: string;
   sshKeys: string[];
+  /** Git identities (e-mail addresses), to match the change's authors to approvers offline. */
+  emails: string[];
   source: string;
 }
 
 export interface ProvenanceSettings {
-  /** What a change of unknown provenance counts as. */
+  /** What a change of unknown provenance counts as (nothing could be read). */
   unknown: 'ai' | 'human';
+  /** What a change counts as when its history was read and holds no AI signal. */
+  noEvidence: 'ai' | 'human';
   aiSignatures: { trailers: string[]; authors: string[]; labels: string[]; branchPrefixes: string[]; messages: string[] };
 }
 

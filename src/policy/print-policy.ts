@@ -38,11 +38,12 @@ export function effectivePolicyJson(policy: Policy): object {
     approver: Object.fromEntries(
       policy.approvers.map((approver) => [
         approver.id,
-        { ...(approver.name ? { name: approver.name } : {}), ...(approver.github ? { github: approver.github } : {}), ssh_keys: approver.sshKeys, source: approver.source },
+        { ...(approver.name ? { name: approver.name } : {}), ...(approver.github ? { github: approver.github } : {}), ssh_keys: approver.sshKeys, ...(approver.emails.length > 0 ? { emails: approver.emails } : {}), source: approver.source },
       ]),
     ),
     provenance: {
       unknown: provenance.unknown,
+      no_evidence: provenance.noEvidence,
       ai_signatures: {
         trailers: provenance.aiSignatures.trailers,
         authors: provenance.aiSignatures.authors,
