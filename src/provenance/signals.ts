@@ -15,6 +15,8 @@ export interface SignalDefinition {
   name?: string;
   /** For `message-marker`: any line (default) or the subject line only. */
   scope?: 'line' | 'subject';
+  /** For author/committer: the identity is still the person who ran the tool (aider's `Name (aider)`). */
+  requester_identity?: boolean;
   note?: string;
   source: string[];
 }
@@ -40,6 +42,8 @@ export interface CompiledSignal {
   key?: string;
   name?: string;
   scope?: 'line' | 'subject';
+  /** The matched identity is still a person's: evidence, and the person stays an author. */
+  requesterIdentity?: boolean;
 }
 
 export type CompiledSignals = Record<SignalKind, CompiledSignal[]>;
@@ -90,6 +94,7 @@ export function compileSignals(user?: UserSignatures, definitions: readonly Sign
     if (definition.key !== undefined) signal.key = definition.key.toLowerCase();
     if (definition.name !== undefined) signal.name = definition.name;
     if (definition.kind === 'message-marker') signal.scope = definition.scope ?? 'line';
+    if (definition.requester_identity === true) signal.requesterIdentity = true;
     compiled[definition.kind].push(signal);
   });
   if (user) addUserSignatures(compiled, user);
