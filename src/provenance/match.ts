@@ -198,7 +198,8 @@ function addPerson(authors: Author[], identity: GitIdentity, role: AuthorRole, i
   const person: Author = { roles: [role] };
   if (identity.name !== '') person.name = identity.name;
   if (identity.email !== '') person.email = identity.email;
-  if (identity.login !== undefined) person.login = identity.login;
+  const login = identity.login ?? noreplyLogin(identity.email);
+  if (login !== undefined) person.login = login;
   merge(authors, person);
 }
 

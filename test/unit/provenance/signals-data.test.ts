@@ -10,12 +10,12 @@ const schema = readJson('policies/ai-signals.schema.json') as object;
 
 describe('policies/ai-signals.json', () => {
   it('is valid against policies/ai-signals.schema.json (draft 2020-12)', () => {
-    const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
+    const validate = new Ajv2020.default({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
     expect(validate(data), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 
   it('the schema refuses an unanchored pattern, a trailer without key and an unknown kind', () => {
-    const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
+    const validate = new Ajv2020.default({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
     const base = { id: 'x.y', tool: 'X', source: ['https://example.com'] };
     expect(validate({ version: 1, signals: [{ ...base, kind: 'author', pattern: 'noreply@x\\.com' }] })).toBe(false);
     expect(validate({ version: 1, signals: [{ ...base, kind: 'trailer', pattern: '^x$' }] })).toBe(false);
