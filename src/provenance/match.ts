@@ -158,8 +158,8 @@ export function matchEnvironment(environment: Record<string, string>, signals: C
 /**
  * The people behind the change: commit authors and committers who are not agents, human co-authors,
  * the pull request's author when that is a person, and — when an agent's bot opened the pull request —
- * its human assignees, who asked for it (GitHub assigns the Copilot coding agent's pull request to the
- * person who assigned the issue to Copilot).
+ * its human assignees, who asked for it (a Copilot coding agent pull request is assigned to Copilot
+ * and to the person who asked for it; the event names the requester nowhere else).
  */
 export function findAuthors(facts: ProvenanceFacts, signals: CompiledSignals): Author[] {
   const authors: Author[] = [];

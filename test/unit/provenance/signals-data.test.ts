@@ -44,6 +44,15 @@ describe('policies/ai-signals.json', () => {
     }
   });
 
+  it('docs/provenance.md lists every signal with its sources', () => {
+    const doc = readFileSync(new URL('../../../docs/provenance.md', import.meta.url), 'utf8');
+    for (const signal of data.signals) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${signal.id}\` |`));
+      expect(row, signal.id).toBeDefined();
+      for (const source of signal.source) expect(row, `${signal.id} ${source}`).toContain(`(${source})`);
+    }
+  });
+
   it('loads through shippedSignals() as the same list', () => {
     expect(shippedSignals().map((signal) => signal.id)).toEqual(data.signals.map((signal) => signal.id));
   });
