@@ -39,3 +39,8 @@ export function applyApprovals(findings: readonly Finding[], valid: readonly { a
   const uncounted = hardRules.size === 0 ? [] : approvers.map((approver) => ({ approver, reason: 'hard-mandatory rule' as const, rules: [...hardRules] }));
   return { findings: applied, uncounted };
 }
+
+/** The approvals that count towards findings: the valid ones, from records and reviews alike. */
+export function validApprovals(checks: readonly { valid: boolean; approver: string | null }[]): { approver: string }[] {
+  return checks.flatMap((check) => (check.valid && check.approver !== null ? [{ approver: check.approver }] : []));
+}

@@ -157,6 +157,9 @@ export function digestOfCovered(changes: readonly CoveredChange[], downgrades: r
  * character escaped, no trailing newline. Throws TfguardError for anything a valid record cannot hold.
  */
 export function buildApprovalPayload(input: ApprovalPayloadInput): string {
+  if (Number.isNaN(input.createdAt.getTime()) || Number.isNaN(input.expiresAt.getTime())) {
+    throw new TfguardError('approval record', 'its creation or expiry time is not a valid date', 'Nothing was written');
+  }
   const document = {
     format: APPROVAL_FORMAT,
     digest: input.digest,

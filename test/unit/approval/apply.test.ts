@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyApprovals } from '../../../src/approval/apply.js';
+import { applyApprovals, validApprovals } from '../../../src/approval/apply.js';
 import type { Finding } from '../../../src/policy/evaluate.js';
 
 const finding = (rule: string, enforcement: Finding['enforcement'], approvalsRequired: number): Finding => ({
@@ -89,5 +89,16 @@ describe('applyApprovals', () => {
     const { findings } = applyApprovals([twoNeeded, oneNeeded], by('alice'));
     findings[0]!.approvedBy.push('mallory');
     expect(findings[1]!.approvedBy).toEqual(['alice']);
+  });
+
+  it('takes the valid approvals of records and reviews alike', () => {
+    const checks = [
+      { approver: 'alice', valid: true },
+      { approver: 'bob', valid: false },
+      { approver: null, valid: false },
+      { approver: 'carol', valid: true },
+    ];
+    expect(validApprovals(checks)).toEqual(by('alice', 'carol'));
+    expect(applyApprovals([twoNeeded], validApprovals(checks)).findings[0]).toMatchObject({ approved: true, approvedBy: ['alice', 'carol'] });
   });
 });

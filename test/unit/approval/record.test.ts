@@ -140,6 +140,7 @@ describe('buildApprovalPayload', () => {
     ['an environment with a control character', { environment: 'prod\u001b[2J' }, /control or invisible/],
     ['a repository that is not owner/name', { repository: 'https://github.com/acme/infra' }, /"owner\/name"/],
     ['an empty reason', { reason: '   ' }, /the reason is empty/],
+    ['an invalid date', { createdAt: new Date(Number.NaN) }, /not a valid date/],
   ])('refuses %s (TfguardError, nothing written)', (_, overrides, message) => {
     expect(() => buildApprovalPayload(input(overrides))).toThrow(TfguardError);
     expect(() => buildApprovalPayload(input(overrides))).toThrow(message);
