@@ -10,8 +10,12 @@ stateful {
 }
 
 provenance {
-  # A change nobody has shown to be human counts as AI-generated.
+  # Nothing could be read (no git repository, an empty commit range, a base missing from a shallow
+  # clone): the change counts as AI-generated, so it still goes to a senior.
   unknown = "ai"
+  # The history was read and carries no AI signal (policies/ai-signals.json, docs/provenance.md):
+  # the change counts as human, so a person's change is not sent to a senior.
+  no_evidence = "human"
 }
 
 rule "whole-environment" {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { runCheck } from './commands/check.js';
 import { runDigest } from './commands/digest.js';
@@ -61,7 +62,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             .positional('plan', { type: 'string', demandOption: true, describe: 'Plan file, or - for stdin' })
             .option('format', { alias: 'f', choices: FORMATS, default: 'text' as Format, describe: 'Report format' })
             .option('output', { alias: 'o', type: 'string', describe: 'Write the report to this file instead of stdout' })
-            .option('provenance', { choices: ['ai', 'human'] as const, describe: 'Declare whether the change is AI-generated (default: the policy decides; the built-in default counts unknown as ai)' })
+            .option('provenance', { choices: ['auto', 'ai', 'human'] as const, default: 'auto' as const, describe: 'auto: decide from the evidence the change carries (commits, the pull request, the environment); ai/human: declare it' })
+            .option('base', { type: 'string', describe: 'The commits under review are BASE..HEAD (default: the pull request base from the GitHub event, else the merge-base with the upstream or default branch)' })
+            .option('head', { type: 'string', describe: 'The last commit under review (default: HEAD)' })
+            .option('github-token', { type: 'string', describe: 'Token for the GitHub API (default: $GITHUB_TOKEN); reads the pull request\'s commits, so a shallow checkout still gets the whole range' })
             .option('environment', { alias: 'e', type: 'string', describe: 'Environment or workspace name, for rules scoped with match.environments (default: $TF_WORKSPACE)' })
             .options(policyOption)
             .options(planOptions),
@@ -70,6 +74,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             plan: planArg(args.plan),
             policy: policyList(args.policy),
             provenance: args.provenance,
+            base: args.base,
+            head: args.head,
+            githubToken: args['github-token'] || undefined,
+            env: io.env,
             environmentName: args.environment ?? (io.env.TF_WORKSPACE || undefined),
             terraformBin: args['terraform-bin'],
             cwd: io.cwd,
@@ -77,7 +85,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           });
           const renderer = RENDERERS[args.format as Format];
           if (args.output !== undefined) {
-            writeFilePieces(args.output, renderer.render(outcome.report, { palette: PLAIN }));
+            writeFilePieces(resolve(io.cwd, args.output), renderer.render(outcome.report, { palette: PLAIN }), args.output);
           } else {
             await writePieces(io.stdout, renderer.render(outcome.report, { palette: choosePalette(io.stdout.isTTY, io.env) }));
           }
@@ -90,7 +98,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         'Print the change-set digest an approval must cover',
         (command) => command.positional('plan', { type: 'string', demandOption: true }).options(planOptions),
         async (args) => {
-          const outcome = await runDigest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], stdin: io.stdin });
+          const outcome = await runDigest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], stdin: io.stdin, cwd: io.cwd });
           await out(`${outcome.digest}\n`);
           exitCode = outcome.exitCode;
         },
@@ -102,7 +110,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             'Check policy files or directories against the schema and each other (layered in the order given); exit 0, or 2 with every error',
             (sub) => sub.positional('files', { type: 'string', array: true, demandOption: true }),
             async (args) => {
-              const outcome = await runPolicyValidate(args.files as string[]);
+              const outcome = await runPolicyValidate(args.files as string[], io.cwd);
               await out(renderPolicyValidation(outcome));
               exitCode = outcome.exitCode;
             },
@@ -131,7 +139,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .check((args) => {
         // yargs turns a repeated option into a list; only --policy may be given more than once.
-        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin'].filter((name) => Array.isArray(args[name]));
+        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin', 'base', 'head', 'github-token'].filter((name) => Array.isArray(args[name]));
         if (repeated.length > 0) throw new TfguardError('command line', `--${repeated[0]} is given more than once`, 'Give it once (only --policy may be repeated)');
         return true;
       })

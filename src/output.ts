@@ -38,14 +38,14 @@ export async function writePieces(output: Output, pieces: Iterable<string>, wher
 }
 
 /** Writes every piece to a file (created or truncated), or throws one TfguardError. */
-export function writeFilePieces(path: string, pieces: Iterable<string>): void {
+export function writeFilePieces(path: string, pieces: Iterable<string>, shownAs = path): void {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'w');
     for (const piece of pieces) writeSync(fd, piece);
     closeSync(fd);
   } catch (error) {
-    throw cannotWrite(path, error);
+    throw cannotWrite(shownAs, error);
   }
 }
 

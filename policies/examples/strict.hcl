@@ -5,7 +5,7 @@
 # Reference: docs/policy.md. Tests: policies/examples/tests/strict.test.hcl.
 #
 # What it says:
-#   - a change nobody has shown to be human counts as AI-generated;
+#   - a change nobody has shown to be human counts as AI-generated, even when its history holds no AI signal;
 #   - deleting or replacing a critical data store (databases, object storage, key material, block
 #     storage, ...) needs two senior approvals, whoever wrote the change;
 #   - deleting or replacing any other stateful resource needs one approval when the change is AI-generated;
@@ -31,8 +31,11 @@ stateful {
 
 provenance {
   unknown = "ai"
-  # Signatures of the AI tools this organisation uses. tfguard validates and layers them, but does not
-  # read commits or pull requests yet: today provenance comes from --provenance, else `unknown` above.
+  # A history with no AI signal still counts as AI: here a change must be shown to be human
+  # (--provenance human from a trusted step) to skip the senior.
+  no_evidence = "ai"
+  # Signatures of the AI tools this organisation uses, on top of the shipped ones
+  # (policies/ai-signals.json): commit trailers, author identities, labels, branch prefixes, messages.
   ai_signatures {
     trailers        = ["Co-authored-by: *[bot]*", "Generated-by: *"]
     authors         = ["*agent*@example.com"]

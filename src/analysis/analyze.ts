@@ -9,15 +9,20 @@ import type { CheckedPlan } from '../plan/validate-plan.js';
 import { environmentImpact, type EnvironmentImpact } from '../plan/whole-environment.js';
 import { evaluatePolicy, type Finding } from '../policy/evaluate.js';
 import type { Policy } from '../policy/model.js';
-import { resolveProvenance, type Declaration, type Provenance } from '../provenance/provenance.js';
+import { resolveProvenance, type Declaration, type ResolvedProvenance } from '../provenance/resolve.js';
+import { compileSignals } from '../provenance/signals.js';
 import { planNotices, type Notice } from './notices.js';
 import { decideVerdict, type Verdict } from './verdict.js';
 
 export interface AnalyzeOptions {
   policy: Policy;
   catalogue: Catalogue;
-  /** --provenance; undefined lets the policy decide what unknown provenance counts as. */
-  provenance?: Declaration;
+  /**
+   * Whether the change is AI-generated: provenance resolved from collected evidence
+   * (src/provenance/collect.ts, as the CLI does), or a declaration. Without either, nothing was
+   * read, so the policy's `unknown` decides.
+   */
+  provenance?: ResolvedProvenance | Declaration;
   /** The environment or workspace name (--environment, TF_WORKSPACE): selects rules scoped with match.environments. */
   environmentName?: string;
 }
@@ -28,7 +33,7 @@ export interface Analysis {
   classified: ClassifiedChange[];
   /** How much of the existing environment the plan destroys (the whole-environment rules' subject). */
   environmentImpact: EnvironmentImpact;
-  provenance: Provenance;
+  provenance: ResolvedProvenance;
   findings: Finding[];
   notices: Notice[];
   digest: string;
@@ -44,7 +49,7 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
   const facts = planFacts(checked, changes);
   const classified = classifyChanges(changes, catalogue, policy.stateful);
   const impact = environmentImpact(changes, facts);
-  const provenance = resolveProvenance(options.provenance, policy.provenance.unknown);
+  const provenance = typeof options.provenance === 'object' ? options.provenance : uncollected(options.provenance, policy);
   const findings = evaluatePolicy(policy, { classified, environmentImpact: impact, provenance, environmentName });
   return {
     facts,
@@ -65,4 +70,14 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
 export async function analyzePlanFile(spec: string, options: AnalyzeOptions & ReadOptions): Promise<Analysis & { source: string }> {
   const { checked, source } = await loadPlan(spec, options);
   return { ...analyzePlan(checked, options), source };
+}
+
+/** Provenance when no evidence was collected: a declaration, else the policy's `unknown`. */
+function uncollected(declared: Declaration | undefined, policy: Policy): ResolvedProvenance {
+  return resolveProvenance({
+    declared,
+    collected: { facts: { commits: [], environment: {} }, unknown: 'no history was read' },
+    settings: policy.provenance,
+    signals: compileSignals(),
+  });
 }

@@ -5,7 +5,10 @@ import { builtinCatalogue } from '../catalogue/data.js';
 import { loadPlan } from '../plan/load-plan.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/model.js';
-import type { Declaration } from '../provenance/provenance.js';
+import { collectProvenanceFacts } from '../provenance/collect.js';
+import type { CollectedFacts } from '../provenance/evidence.js';
+import { resolveProvenance, type Declaration, type ResolvedProvenance } from '../provenance/resolve.js';
+import { compileSignals } from '../provenance/signals.js';
 import { buildReport, type Report } from '../report/report.js';
 import { TfguardError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
@@ -16,7 +19,17 @@ export interface CheckRequest {
   /** --policy specs in layering order; [] = discovery. Ignored when `loadedPolicy` is given. */
   policy: readonly string[];
   loadedPolicy?: Policy;
-  provenance?: Declaration;
+  /** --provenance: `auto` (default) decides from the evidence; `ai`/`human` declare it (evidence is still read and shown). */
+  provenance?: Declaration | 'auto';
+  /** The commits under review are BASE..HEAD (--base, --head); without a base, the pull request's or the merge-base. */
+  base?: string;
+  head?: string;
+  /** --github-token, else GITHUB_TOKEN in `env`: reads the pull request's commits through the API. */
+  githubToken?: string;
+  /** The environment evidence is read from (GITHUB_EVENT_PATH, agent variables); default: none. */
+  env?: NodeJS.ProcessEnv;
+  /** false: read no history (policy test cases); provenance is then declared or unknown. */
+  collectProvenance?: boolean;
   /** The environment or workspace name, for rules scoped with match.environments. */
   environmentName?: string;
   terraformBin?: string;
@@ -43,11 +56,11 @@ export interface CheckOutcome {
  */
 export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
   const policy = request.loadedPolicy ?? (await loadPolicy(request.policy, request.cwd));
-  const { checked, source } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin });
+  const { checked, source } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) });
   const analysis = analyzePlan(checked, {
     policy,
     catalogue: request.catalogue ?? builtinCatalogue(),
-    provenance: request.provenance,
+    provenance: await provenanceOf(request, policy),
     environmentName: request.environmentName,
   });
   const report = buildReport(analysis, request.source ?? source, VERSION);
@@ -62,4 +75,22 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
         ]
       : [];
   return { report, analysis, exitCode: EXIT_CODES[analysis.verdict], errors };
+}
+
+/** Reads the evidence the change carries (git, the GitHub event and API, the environment) and decides. */
+async function provenanceOf(request: CheckRequest, policy: Policy): Promise<ResolvedProvenance> {
+  const declared = request.provenance === 'auto' ? undefined : request.provenance;
+  const signals = compileSignals(policy.provenance.aiSignatures);
+  const collected: CollectedFacts =
+    request.collectProvenance === false
+      ? { facts: { commits: [], environment: {} }, unknown: 'policy test cases read no history' }
+      : await collectProvenanceFacts({
+          cwd: request.cwd ?? process.cwd(),
+          env: request.env ?? {},
+          signals,
+          ...(request.base !== undefined ? { base: request.base } : {}),
+          ...(request.head !== undefined ? { head: request.head } : {}),
+          ...(request.githubToken !== undefined ? { token: request.githubToken } : {}),
+        });
+  return resolveProvenance({ declared, collected, settings: policy.provenance, signals });
 }

@@ -7,6 +7,7 @@ export interface DigestRequest {
   plan: string;
   terraformBin?: string;
   stdin?: () => Buffer;
+  cwd?: string;
 }
 
 export interface DigestOutcome {
@@ -17,7 +18,7 @@ export interface DigestOutcome {
 
 /** `tfguard digest`: the change-set digest, a function of the plan and the catalogue alone (docs/digest.md). */
 export async function runDigest(request: DigestRequest): Promise<DigestOutcome> {
-  const { checked } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin });
+  const { checked } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) });
   const digest = changeSetDigest(planChanges(checked.raw), builtinCatalogue());
   return { digest, exitCode: checked.raw.errored === true ? 2 : 0 };
 }

@@ -69,6 +69,7 @@ export async function runTestFile(path: string, policySpecs: readonly string[], 
       loadedPolicy: policy,
       catalogue,
       provenance: testCase.provenance,
+      collectProvenance: false,
       environmentName: testCase.environment,
       source: relative(process.cwd(), planPath),
     });

@@ -7,8 +7,8 @@ import { TfguardError } from '../shared/errors.js';
 import type { CaseResult, PolicyTestOutcome, ValidateOutcome } from '../report/policy-results.js';
 
 /** `tfguard policy validate`: every file valid on its own and layered in the order given, or every error thrown. */
-export async function runPolicyValidate(specs: readonly string[]): Promise<ValidateOutcome> {
-  const layers = await readLayers(specs.flatMap(expandPolicySpec));
+export async function runPolicyValidate(specs: readonly string[], cwd = process.cwd()): Promise<ValidateOutcome> {
+  const layers = await readLayers(specs.flatMap((spec) => expandPolicySpec(spec, cwd)), cwd);
   const policy = layerPolicies(layers);
   return {
     files: layers.map((layer) => ({

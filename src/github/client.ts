@@ -1,5 +1,13 @@
 import { TfguardError } from '../shared/errors.js';
-import type { CommitFact } from '../provenance/evidence.js';
+
+/** A commit as the pull-request commits endpoint lists it, in the shape provenance reads (its GitHubCommit). */
+export interface GitHubCommit {
+  sha: string;
+  parents: string[];
+  author: { name: string; email: string; login?: string };
+  committer: { name: string; email: string; login?: string };
+  message: string;
+}
 
 /**
  * A small GitHub REST client on @octokit/core with its paginate plugin, loaded with import() on first
@@ -18,7 +26,7 @@ export interface GitHubClientOptions {
 }
 
 export interface PullRequestCommits {
-  commits: CommitFact[];
+  commits: GitHubCommit[];
   /** The endpoint lists at most 250 commits; true when it returned that many. */
   truncated: boolean;
 }
@@ -149,7 +157,7 @@ function findCause<T>(error: unknown, test: (cause: unknown) => cause is T): T |
   return undefined;
 }
 
-function commitFromApi(item: unknown, at: string): CommitFact {
+function commitFromApi(item: unknown, at: string): GitHubCommit {
   const bad = (what: string) => new TfguardError(at, `unexpected commit in the GitHub answer: ${what}`, 'check GITHUB_API_URL points at the GitHub REST API');
   const object = item as Record<string, any> | null;
   if (typeof object?.sha !== 'string') throw bad('no sha');
@@ -158,7 +166,7 @@ function commitFromApi(item: unknown, at: string): CommitFact {
   const identity = (git: unknown, account: unknown) => {
     const person = git as { name?: unknown; email?: unknown } | null | undefined;
     const login = (account as { login?: unknown } | null | undefined)?.login;
-    const result: CommitFact['author'] = { name: typeof person?.name === 'string' ? person.name : '', email: typeof person?.email === 'string' ? person.email : '' };
+    const result: GitHubCommit['author'] = { name: typeof person?.name === 'string' ? person.name : '', email: typeof person?.email === 'string' ? person.email : '' };
     if (typeof login === 'string') result.login = login;
     return result;
   };

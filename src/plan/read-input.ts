@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { TfguardError } from '../shared/errors.js';
 
 /** The longest string V8 can hold: a plan beyond it cannot be read in one piece. */
@@ -24,6 +25,8 @@ export interface ReadOptions {
   /** --terraform-bin: the program that turns a binary plan into JSON. */
   terraformBin?: string;
   stdin?: () => Buffer;
+  /** Relative paths are read from here (default: the process's working directory); messages keep the path as given. */
+  cwd?: string;
 }
 
 /**
@@ -32,35 +35,36 @@ export interface ReadOptions {
  */
 export async function readPlanText(spec: string, options: ReadOptions = {}): Promise<PlanText> {
   const source = spec === '-' ? '<stdin>' : spec;
-  const bytes = spec === '-' ? (options.stdin ?? readStdin)() : readFile(spec);
+  const path = options.cwd === undefined ? spec : resolve(options.cwd, spec);
+  const bytes = spec === '-' ? (options.stdin ?? readStdin)() : readFile(path, source);
   if (isZip(bytes)) {
     if (spec === '-') {
       throw new TfguardError(source, 'a binary plan file arrived on stdin', 'Pass the plan file path instead, or pipe `terraform show -json plan.tfplan`');
     }
-    return { text: await showBinaryPlan(spec, options.terraformBin), source };
+    return { text: await showBinaryPlan(path, source, options.terraformBin), source };
   }
   return { text: decode(bytes, source), source };
 }
 
-function readFile(path: string): Buffer {
+function readFile(path: string, source: string): Buffer {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new TfguardError(path, 'no such file', 'Check the path; create the plan with `terraform plan -out=plan.tfplan`');
-    if (code === 'EISDIR') throw new TfguardError(path, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
-    if (code === 'EACCES') throw new TfguardError(path, 'permission denied', 'Make the file readable by this user');
-    throw new TfguardError(path, `cannot be read (${code ?? (error as Error).message})`, 'Check the file');
+    if (code === 'ENOENT') throw new TfguardError(source, 'no such file', 'Check the path; create the plan with `terraform plan -out=plan.tfplan`');
+    if (code === 'EISDIR') throw new TfguardError(source, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
+    if (code === 'EACCES') throw new TfguardError(source, 'permission denied', 'Make the file readable by this user');
+    throw new TfguardError(source, `cannot be read (${code ?? (error as Error).message})`, 'Check the file');
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) throw new TfguardError(path, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
+    if (stat.isDirectory()) throw new TfguardError(source, 'is a directory, not a plan file', 'Give the path of the plan file inside it');
     if (!stat.isFile() && !stat.isFIFO() && !stat.isSocket()) {
-      throw new TfguardError(path, 'is a device, not a plan file or a pipe, so it could be endless', 'Give the path of a plan file, or pipe the plan into `tfguard -`');
+      throw new TfguardError(source, 'is a device, not a plan file or a pipe, so it could be endless', 'Give the path of a plan file, or pipe the plan into `tfguard -`');
     }
-    if (stat.isFile() && stat.size > inputLimit()) throw tooLarge(path);
-    return readBounded(fd, path);
+    if (stat.isFile() && stat.size > inputLimit()) throw tooLarge(source);
+    return readBounded(fd, source);
   } finally {
     closeSync(fd);
   }
@@ -130,7 +134,7 @@ function tooLarge(source: string): TfguardError {
   );
 }
 
-async function showBinaryPlan(path: string, terraformBin: string | undefined): Promise<string> {
+async function showBinaryPlan(path: string, source: string, terraformBin: string | undefined): Promise<string> {
   // Loaded only for binary plans: most runs read JSON and need no child processes.
   const { spawnSync } = await import('node:child_process');
   const candidates = terraformBin !== undefined ? [terraformBin] : ['terraform', 'tofu'];
@@ -143,22 +147,22 @@ async function showBinaryPlan(path: string, terraformBin: string | undefined): P
     });
     const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
     if (code === 'ENOENT') continue;
-    if (code === 'ENOBUFS') throw tooLarge(path);
+    if (code === 'ENOBUFS') throw tooLarge(source);
     if (result.error) {
-      throw new TfguardError(path, `running \`${bin} show -json\` failed (${result.error.message})`, 'Check --terraform-bin, or convert the plan yourself with `terraform show -json`');
+      throw new TfguardError(source, `running \`${bin} show -json\` failed (${result.error.message})`, 'Check --terraform-bin, or convert the plan yourself with `terraform show -json`');
     }
     if (result.status !== 0) {
       const detail = firstLine(result.stderr.toString('utf8')) || `exit code ${result.status}`;
       throw new TfguardError(
-        path,
+        source,
         `\`${bin} show -json\` could not read this binary plan (${detail})`,
         'Run tfguard in the initialised working directory the plan was made in (same Terraform/OpenTofu version), or give it the JSON from `terraform show -json`',
       );
     }
-    return decode(result.stdout, path);
+    return decode(result.stdout, source);
   }
   throw new TfguardError(
-    path,
+    source,
     terraformBin !== undefined
       ? `a binary plan file, and --terraform-bin ${terraformBin} was not found`
       : 'a binary plan file, and neither `terraform` nor `tofu` is on PATH to read it',

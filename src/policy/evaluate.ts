@@ -1,7 +1,7 @@
 import type { ClassifiedChange } from '../catalogue/classify.js';
 import { moduleMatches } from '../catalogue/stateful-settings.js';
 import type { Downgrade } from '../catalogue/protection.js';
-import type { Provenance } from '../provenance/provenance.js';
+import type { ResolvedProvenance } from '../provenance/resolve.js';
 import { compileGlobs, type Matcher } from '../shared/globs.js';
 import { ruleSubject, type Enforcement, type Policy, type Rule, type RuleMatch } from './model.js';
 import type { EnvironmentImpact } from '../plan/whole-environment.js';
@@ -22,7 +22,7 @@ export interface Finding {
 export interface EvaluationInput {
   classified: readonly ClassifiedChange[];
   environmentImpact: EnvironmentImpact;
-  provenance: Provenance;
+  provenance: Pick<ResolvedProvenance, 'ai'>;
   /** The environment/workspace name (--environment, TF_WORKSPACE), when known. */
   environmentName?: string;
 }
@@ -63,7 +63,7 @@ function appliesToEnvironment(rule: Rule, environment: string | undefined): bool
   return compileGlobs(globs)(environment);
 }
 
-function finding(rule: Rule, provenance: Provenance): Finding {
+function finding(rule: Rule, provenance: Pick<ResolvedProvenance, 'ai'>): Finding {
   const asked = rule.approval !== undefined && (rule.approval.when === 'always' || provenance.ai);
   const approvalsRequired = asked && rule.enforcement === 'soft-mandatory' ? rule.approval!.count : 0;
   const blocks = rule.enforcement === 'hard-mandatory' || approvalsRequired > 0;

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TfguardError, TfguardErrors } from '../shared/errors.js';
 import { POLICY_BLOCKS } from './blocks.js';
 import type { PolicyDocument } from './document.js';
@@ -21,17 +21,17 @@ export const CONVENTIONAL_FILES = ['.tfguard.hcl', '.tfguard.json'];
  * Every problem in every file is reported, and none of them yields a weaker policy.
  */
 export async function loadPolicy(specs: readonly string[], cwd = process.cwd()): Promise<Policy> {
-  const files = specs.length > 0 ? specs.flatMap(expandPolicySpec) : discover(cwd);
-  return layerPolicies(await readLayers(files));
+  const files = specs.length > 0 ? specs.flatMap((spec) => expandPolicySpec(spec, cwd)) : discover(cwd);
+  return layerPolicies(await readLayers(files, cwd));
 }
 
 /** Reads and validates each file, collecting every error before failing. */
-export async function readLayers(files: readonly string[]): Promise<PolicyLayer[]> {
+export async function readLayers(files: readonly string[], cwd = process.cwd()): Promise<PolicyLayer[]> {
   const layers: PolicyLayer[] = [];
   const errors: TfguardError[] = [];
   for (const file of files) {
     try {
-      layers.push({ source: file, document: file === BUILTIN_DEFAULT ? builtinDefaultDocument() : await readPolicyFile(file) });
+      layers.push({ source: file, document: file === BUILTIN_DEFAULT ? builtinDefaultDocument() : await readPolicyFile(file, cwd) });
     } catch (error) {
       if (error instanceof TfguardErrors) errors.push(...error.errors);
       else if (error instanceof TfguardError) errors.push(error);
@@ -42,12 +42,13 @@ export async function readLayers(files: readonly string[]): Promise<PolicyLayer[
   return layers;
 }
 
-export async function readPolicyFile(path: string): Promise<PolicyDocument> {
+/** Reads a policy file; a relative `path` is read from `cwd`, and messages name it as given. */
+export async function readPolicyFile(path: string, cwd = process.cwd()): Promise<PolicyDocument> {
   const format = formatOf(path);
   if (!format) throw new TfguardError(path, 'a policy file must end in .hcl or .json', 'Rename it');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TfguardError(path, code === 'ENOENT' ? 'no such policy file' : `cannot read the policy file (${code})`, 'Check the --policy path');
@@ -58,10 +59,11 @@ export async function readPolicyFile(path: string): Promise<PolicyDocument> {
 }
 
 /** A --policy value as files: a directory gives its .hcl/.json files (not *.test.*) in name order. */
-export function expandPolicySpec(spec: string): string[] {
+export function expandPolicySpec(spec: string, cwd = process.cwd()): string[] {
   if (spec === BUILTIN_DEFAULT) return [spec];
-  if (existsSync(spec) && statSync(spec).isDirectory()) {
-    const files = readdirSync(spec)
+  const path = resolve(cwd, spec);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    const files = readdirSync(path)
       .filter((name) => formatOf(name) !== undefined && !/\.test\.(hcl|json)$/i.test(name))
       .sort()
       .map((name) => join(spec, name));

@@ -1,4 +1,4 @@
-import { approvalAsk, downgradeText, holdsText, kindText, orderText, whyText } from '../report/explain.js';
+import { approvalAsk, authorText, downgradeText, holdsText, kindText, orderText, provenanceBasisText, whyText } from '../report/explain.js';
 import type { Report, ReportChange, ReportFinding } from '../report/report.js';
 import { terminalSafe as safe } from '../shared/escape.js';
 import { PLAIN, type Palette } from './palette.js';
@@ -41,8 +41,16 @@ export function renderText(report: Report, palette: Palette = PLAIN): string {
     lines.push('');
   }
 
-  const basis = report.provenance.basis === 'declared' ? 'declared' : 'unknown provenance, counted by policy';
-  lines.push(`Provenance  ${report.provenance.ai ? 'AI-generated' : 'human'} (${basis})`);
+  const { provenance } = report;
+  lines.push(`Provenance  ${provenance.ai ? 'AI-generated' : 'human'} (${safe(provenanceBasisText(provenance))})`);
+  if (provenance.range) {
+    const { base, head, commits, source } = provenance.range;
+    lines.push(`Commits     ${safe(base.slice(0, 12))}..${safe(head.slice(0, 12))}: ${commits} commit${commits === 1 ? '' : 's'} read from ${source}${provenance.range.truncated ? ' (the API listing stops at 250)' : ''}`);
+  }
+  if (provenance.authors.length > 0) {
+    const shown = provenance.authors.slice(0, 5).map((author) => safe(authorText(author)));
+    lines.push(`Authors     ${shown.join(', ')}${provenance.authors.length > 5 ? `, and ${provenance.authors.length - 5} more` : ''}`);
+  }
   lines.push(`Changes     ${report.summary.destructive} destructive, ${report.summary.stateful_destructive} on stateful resources; ${report.whole_environment.destroyed} of ${report.whole_environment.existing} existing resources destroyed or replaced`);
   lines.push(`Digest      ${plan.digest}`);
   lines.push(`Policy      ${report.policy.sources.map(safe).join(', ')}${report.policy.environment ? ` (environment ${safe(report.policy.environment)})` : ''}`);

@@ -1,5 +1,5 @@
 import { formatPath } from '../catalogue/catalogue.js';
-import type { ReportChange, ReportDowngrade, ReportFinding } from './report.js';
+import type { ReportChange, ReportDowngrade, ReportFinding, ReportProvenance } from './report.js';
 
 /**
  * Plain-language explanations of report entries, shared by every renderer: what a change kind
@@ -60,4 +60,42 @@ export function downgradeText(downgrade: ReportDowngrade): { attribute: string; 
 export function approvalAsk(finding: ReportFinding): string {
   const count = finding.approvals_required;
   return count > 0 ? `needs ${count} senior approval${count > 1 ? 's' : ''}` : '';
+}
+
+/** Where a piece of provenance evidence was found, in a few words: `commit 1a2b3c4 line 5`, `label ai-generated`. */
+export function evidenceText(evidence: ReportProvenance['evidence'][number]): string {
+  const { where } = evidence;
+  const at =
+    where.type === 'commit'
+      ? `commit ${where.sha.slice(0, 7)} ${where.field === 'message' ? `line ${where.line}` : where.field}`
+      : where.type === 'label' ? `label ${where.label}`
+      : where.type === 'branch' ? `branch ${where.branch}`
+      : where.type === 'pr-author' ? `pull request author ${where.login}`
+      : where.type === 'pr-body' ? `pull request body line ${where.line}`
+      : `environment ${where.name}`;
+  return `${evidence.tool} ${evidence.kind} (${at})`;
+}
+
+/** `Jane Doe <jane@example.com>`, `@login`, or both. */
+export function authorText(author: ReportProvenance['authors'][number]): string {
+  const identity = author.name && author.email ? `${author.name} <${author.email}>` : author.name ?? author.email ?? '';
+  if (author.login === undefined) return identity;
+  return identity === '' ? `@${author.login}` : `${identity} (@${author.login})`;
+}
+
+/** What the provenance line says after AI-generated/human. */
+export function provenanceBasisText(provenance: ReportProvenance): string {
+  switch (provenance.basis) {
+    case 'declared':
+      return 'declared';
+    case 'evidence': {
+      const [first] = provenance.evidence;
+      const more = provenance.evidence.length - 1;
+      return `evidence: ${first ? evidenceText(first) : 'none listed'}${more > 0 ? `, and ${more} more` : ''}`;
+    }
+    case 'no-evidence':
+      return provenance.reason ?? 'no AI signal in the history read';
+    case 'unknown':
+      return `unknown provenance: ${provenance.reason ?? 'nothing could be read'}`;
+  }
 }

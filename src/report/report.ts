@@ -9,6 +9,8 @@ import type { JsonValue } from '../plan/raw.js';
 import { isMarked, sensitiveScalars } from '../plan/values.js';
 import { describeReason } from '../plan/reasons.js';
 import type { Rule } from '../policy/model.js';
+import type { Author, CommitRange, Evidence } from '../provenance/evidence.js';
+import type { ProvenanceBasis } from '../provenance/resolve.js';
 
 export const REPORT_VERSION = 1;
 export const SENSITIVE = '(sensitive)';
@@ -34,7 +36,7 @@ export interface Report {
     counts: Record<string, number>;
   };
   policy: { sources: string[]; environment: string | null; loosened: { source: string; what: string }[] };
-  provenance: { ai: boolean; basis: string; evidence: { source: string; detail: string }[] };
+  provenance: ReportProvenance;
   whole_environment: { destroyed: number; existing: number; share: number | null; destroy_mode: boolean };
   changes: ReportChange[];
   protection_downgrades: ReportDowngrade[];
@@ -53,6 +55,17 @@ export interface Report {
     /** Distinct senior approvals of the digest that would clear every other blocking finding (the most any one asks for). */
     approvals_needed: number;
   };
+}
+
+/** Whether the change counts as AI-generated, why, and who is behind it (approvals refuse their own). */
+export interface ReportProvenance {
+  ai: boolean;
+  basis: ProvenanceBasis;
+  /** In words: what was read and how the policy counted it. */
+  reason: string | null;
+  evidence: Evidence[];
+  authors: Author[];
+  range: CommitRange | null;
 }
 
 export interface ReportChange {
@@ -160,7 +173,14 @@ export function buildReport(analysis: Analysis, source: string, version: string)
       environment: analysis.environmentName ?? null,
       loosened: analysis.policy.loosened.map((item) => ({ ...item })),
     },
-    provenance: { ai: provenance.ai, basis: provenance.basis, evidence: provenance.evidence.map((item) => ({ ...item })) },
+    provenance: {
+      ai: provenance.ai,
+      basis: provenance.basis,
+      reason: provenance.reason ?? null,
+      evidence: provenance.evidence.map((item) => ({ ...item, where: { ...item.where } })),
+      authors: provenance.authors.map((author) => ({ ...author, roles: [...author.roles] })),
+      range: provenance.range ? { ...provenance.range } : null,
+    },
     whole_environment: {
       destroyed: impact.destroyed,
       existing: impact.existing,

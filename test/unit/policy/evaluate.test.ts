@@ -6,7 +6,6 @@ import { builtinPolicy } from '../../../src/policy/default-policy.js';
 import { evaluatePolicy } from '../../../src/policy/evaluate.js';
 import type { Policy, Rule } from '../../../src/policy/model.js';
 import type { EnvironmentImpact } from '../../../src/plan/whole-environment.js';
-import { resolveProvenance } from '../../../src/provenance/provenance.js';
 import { changeOf } from '../../helpers/changes.js';
 import type { PlanFacts } from '../../../src/plan/plan-facts.js';
 
@@ -20,8 +19,8 @@ const classified = classifyChanges(
   builtinCatalogue(),
 );
 const calm: EnvironmentImpact = { destroyed: 2, existing: 10, share: 0.2, destroyMode: false };
-const ai = resolveProvenance('ai', 'ai');
-const human = resolveProvenance('human', 'ai');
+const ai = { ai: true };
+const human = { ai: false };
 
 const policy = (...rules: Rule[]): Policy => ({ ...builtinPolicy(), sources: ['test'], rules });
 const rule = (match: Rule['match'], extra: Partial<Rule> = {}): Rule => ({
