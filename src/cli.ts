@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { runCheck } from './commands/check.js';
+import { runApprove, type ApproveOutcome } from './commands/approve.js';
 import { runDigest } from './commands/digest.js';
+import { loadPolicy } from './policy/load-policy.js';
+import { repositoryOf } from './provenance/repository.js';
 import { runPolicyPrint, runPolicyTest, runPolicyValidate } from './commands/policy.js';
 import { writeFilePieces, writePieces, type Output } from './output.js';
 import { FORMATS, RENDERERS, type Format } from './render/index.js';
@@ -65,6 +68,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             .option('provenance', { choices: ['auto', 'ai', 'human'] as const, default: 'auto' as const, describe: 'auto: decide from the evidence the change carries (commits, the pull request, the environment); ai/human: declare it' })
             .option('base', { type: 'string', describe: 'The commits under review are BASE..HEAD (default: the pull request base from the GitHub event, else the merge-base with the upstream or default branch)' })
             .option('head', { type: 'string', describe: 'The last commit under review (default: HEAD)' })
+            .option('approvals', { type: 'string', array: true, describe: 'Approval record files or directories (default: .tfguard/approvals/ when it exists)' })
             .option('github-token', { type: 'string', describe: 'Token for the GitHub API (default: $GITHUB_TOKEN); reads the pull request\'s commits, so a shallow checkout still gets the whole range' })
             .option('environment', { alias: 'e', type: 'string', describe: 'Environment or workspace name, for rules scoped with match.environments (default: $TF_WORKSPACE)' })
             .options(policyOption)
@@ -78,6 +82,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             head: args.head,
             githubToken: args['github-token'] || undefined,
             env: io.env,
+            ...(args.approvals !== undefined ? { approvals: args.approvals as string[] } : {}),
             environmentName: args.environment ?? (io.env.TF_WORKSPACE || undefined),
             terraformBin: args['terraform-bin'],
             cwd: io.cwd,
@@ -100,6 +105,45 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         async (args) => {
           const outcome = await runDigest({ plan: planArg(args.plan), terraformBin: args['terraform-bin'], stdin: io.stdin, cwd: io.cwd });
           await out(`${outcome.digest}\n`);
+          exitCode = outcome.exitCode;
+        },
+      )
+      .command(
+        'approve <plan>',
+        'Record a senior\'s approval of the plan\'s change set: a payload file and its SSH signature (ssh-keygen -Y sign format)',
+        (command) =>
+          command
+            .positional('plan', { type: 'string', demandOption: true, describe: 'Plan file, or - for stdin' })
+            .option('as', { type: 'string', demandOption: true, describe: 'Your approver id in the policy' })
+            .option('key', { type: 'string', describe: 'Your SSH private key (unencrypted); or --unsigned and sign with ssh-keygen' })
+            .option('unsigned', { type: 'boolean', default: false, describe: 'Write only the payload, to sign with `ssh-keygen -Y sign -n tfguard FILE` (an agent, a hardware key)' })
+            .option('reason', { type: 'string', describe: 'Why this is safe, kept in the record' })
+            .option('expires', { type: 'string', describe: 'How long the approval counts: 30m, 72h, 7d (default 24h, at most 30d)' })
+            .option('environment', { alias: 'e', type: 'string', describe: 'The environment it is for (default: $TF_WORKSPACE); a record for staging never approves production' })
+            .option('repository', { type: 'string', describe: 'owner/name it is for (default: $GITHUB_REPOSITORY, else the origin remote)' })
+            .option('output', { alias: 'o', type: 'string', describe: 'The record file (default: .tfguard/approvals/<id>-<digest>.json); the signature goes to FILE.sig' })
+            .options(policyOption)
+            .options(planOptions),
+        async (args) => {
+          const policy = await loadPolicy(policyList(args.policy), io.cwd);
+          const environment = args.environment ?? (io.env.TF_WORKSPACE || undefined);
+          const repository = args.repository ?? (await repositoryOf({ cwd: io.cwd, env: io.env }));
+          const outcome = await runApprove({
+            plan: planArg(args.plan),
+            approverId: args.as,
+            unsigned: args.unsigned,
+            policy,
+            cwd: io.cwd,
+            stdin: io.stdin,
+            ...(args.key !== undefined ? { keyPath: args.key } : {}),
+            ...(args.reason !== undefined ? { reason: args.reason } : {}),
+            ...(args.expires !== undefined ? { expires: args.expires } : {}),
+            ...(environment !== undefined ? { environment } : {}),
+            ...(repository !== null ? { repository } : {}),
+            ...(args.output !== undefined ? { output: args.output } : {}),
+            ...(args['terraform-bin'] !== undefined ? { terraformBin: args['terraform-bin'] } : {}),
+          });
+          await out(renderApproveOutcome(outcome));
           exitCode = outcome.exitCode;
         },
       )
@@ -139,7 +183,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .check((args) => {
         // yargs turns a repeated option into a list; only --policy may be given more than once.
-        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin', 'base', 'head', 'github-token'].filter((name) => Array.isArray(args[name]));
+        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin', 'base', 'head', 'github-token', 'as', 'key', 'reason', 'expires', 'repository'].filter((name) => Array.isArray(args[name]));
         if (repeated.length > 0) throw new TfguardError('command line', `--${repeated[0]} is given more than once`, 'Give it once (only --policy may be repeated)');
         return true;
       })
@@ -165,6 +209,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   return exitCode;
+}
+
+/** What `tfguard approve` wrote, and the one step left when the record is unsigned. */
+function renderApproveOutcome(outcome: ApproveOutcome): string {
+  const lines = [
+    `${outcome.unchanged ? 'Already recorded' : 'Recorded'} an approval of change set ${outcome.digest}, valid until ${outcome.expiresAt}:`,
+    `  ${terminalSafe(outcome.file)}`,
+  ];
+  if (outcome.signatureFile) lines.push(`  ${terminalSafe(outcome.signatureFile)}`);
+  if (outcome.signCommand) lines.push('', 'Sign it with the key listed for you in the policy:', `  ${terminalSafe(outcome.signCommand)}`);
+  lines.push('', 'Commit the record (and its .sig) to the change under review; `tfguard check` verifies it.');
+  return `${lines.join('\n')}\n`;
 }
 
 function usageError(message: string): never {

@@ -1,4 +1,7 @@
+import { applyApprovals, validApprovals, type ApprovedFinding, type UncountedApproval } from '../approval/apply.js';
 import { changeSetDigest } from '../approval/digest.js';
+import { checkReviews, type PullRequestReview, type ReviewCheck } from '../approval/github-reviews.js';
+import { checkApprovalRecords, type ApprovalCheck, type ApprovalRecordFile } from '../approval/verify.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { classifyChanges, type ClassifiedChange } from '../catalogue/classify.js';
 import { planChanges, type Change } from '../plan/changes.js';
@@ -7,7 +10,7 @@ import { planFacts, type PlanFacts } from '../plan/plan-facts.js';
 import type { ReadOptions } from '../plan/read-input.js';
 import type { CheckedPlan } from '../plan/validate-plan.js';
 import { environmentImpact, type EnvironmentImpact } from '../plan/whole-environment.js';
-import { evaluatePolicy, type Finding } from '../policy/evaluate.js';
+import { evaluatePolicy } from '../policy/evaluate.js';
 import type { Policy } from '../policy/model.js';
 import { resolveProvenance, type Declaration, type ResolvedProvenance } from '../provenance/resolve.js';
 import { compileSignals } from '../provenance/signals.js';
@@ -25,6 +28,17 @@ export interface AnalyzeOptions {
   provenance?: ResolvedProvenance | Declaration;
   /** The environment or workspace name (--environment, TF_WORKSPACE): selects rules scoped with match.environments. */
   environmentName?: string;
+  /** Recorded approvals to check against this plan: signed records and the pull request's reviews. */
+  approvals?: ApprovalInput;
+}
+
+export interface ApprovalInput {
+  records: readonly ApprovalRecordFile[];
+  /** The pull request's reviews, when a token and a pull-request event let them be read. */
+  reviews?: { reviews: readonly PullRequestReview[]; headSha: string; prAuthor?: string };
+  /** `owner/name` the plan is checked in, when known; a record bound to another does not count. */
+  repository: string | null;
+  now: Date;
 }
 
 export interface Analysis {
@@ -34,7 +48,11 @@ export interface Analysis {
   /** How much of the existing environment the plan destroys (the whole-environment rules' subject). */
   environmentImpact: EnvironmentImpact;
   provenance: ResolvedProvenance;
-  findings: Finding[];
+  findings: ApprovedFinding[];
+  /** Every approval considered, valid or not, and why not. */
+  approvals: (ApprovalCheck | ReviewCheck)[];
+  /** Valid approvals that met a finding no approval can clear (hard-mandatory). */
+  uncountedApprovals: UncountedApproval[];
   notices: Notice[];
   digest: string;
   verdict: Verdict;
@@ -50,7 +68,10 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
   const classified = classifyChanges(changes, catalogue, policy.stateful);
   const impact = environmentImpact(changes, facts);
   const provenance = typeof options.provenance === 'object' ? options.provenance : uncollected(options.provenance, policy);
-  const findings = evaluatePolicy(policy, { classified, environmentImpact: impact, provenance, environmentName });
+  const digest = changeSetDigest(changes, catalogue);
+  const approvals = checkApprovals(options.approvals, { digest, environmentName, policy, provenance });
+  const applied = applyApprovals(evaluatePolicy(policy, { classified, environmentImpact: impact, provenance, environmentName }), validApprovals(approvals));
+  const findings = applied.findings;
   return {
     facts,
     changes,
@@ -58,8 +79,10 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
     environmentImpact: impact,
     provenance,
     findings,
+    approvals,
+    uncountedApprovals: applied.uncounted,
     notices: planNotices({ facts, changes, policy, environmentName }),
-    digest: changeSetDigest(changes, catalogue),
+    digest,
     verdict: decideVerdict(facts, findings),
     policy,
     ...(environmentName !== undefined ? { environmentName } : {}),
@@ -80,4 +103,26 @@ function uncollected(declared: Declaration | undefined, policy: Policy): Resolve
     settings: policy.provenance,
     signals: compileSignals(),
   });
+}
+
+/** Each signed record and each review, checked against this plan's digest, scope, approvers and authors. */
+function checkApprovals(
+  input: ApprovalInput | undefined,
+  context: { digest: string; environmentName: string | undefined; policy: Policy; provenance: ResolvedProvenance },
+): (ApprovalCheck | ReviewCheck)[] {
+  if (input === undefined) return [];
+  const { approvers } = context.policy;
+  const { authors } = context.provenance;
+  const records = checkApprovalRecords(input.records, {
+    digest: context.digest,
+    environment: context.environmentName ?? null,
+    repository: input.repository,
+    now: input.now,
+    approvers,
+    authors,
+  });
+  const reviews = input.reviews
+    ? checkReviews(input.reviews.reviews, { headSha: input.reviews.headSha, approvers, authors, ...(input.reviews.prAuthor !== undefined ? { prAuthor: input.reviews.prAuthor } : {}) })
+    : [];
+  return [...records, ...reviews];
 }

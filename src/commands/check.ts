@@ -1,4 +1,7 @@
-import { analyzePlan, type Analysis } from '../analysis/analyze.js';
+import { analyzePlan, type Analysis, type ApprovalInput } from '../analysis/analyze.js';
+import { loadApprovalRecords } from '../approval/load-records.js';
+import { createGitHubClient } from '../github/client.js';
+import { repositoryOf } from '../provenance/repository.js';
 import { EXIT_CODES } from '../analysis/verdict.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { builtinCatalogue } from '../catalogue/data.js';
@@ -30,6 +33,12 @@ export interface CheckRequest {
   env?: NodeJS.ProcessEnv;
   /** false: read no history (policy test cases); provenance is then declared or unknown. */
   collectProvenance?: boolean;
+  /** --approvals: record files or directories; [] or absent: .tfguard/approvals/ when it exists. */
+  approvals?: readonly string[];
+  /** The repository the plan is checked in (`owner/name`); default: GITHUB_REPOSITORY, the pull request's, or origin's. */
+  repository?: string;
+  /** The time approvals are checked at (default: now). */
+  now?: Date;
   /** The environment or workspace name, for rules scoped with match.environments. */
   environmentName?: string;
   terraformBin?: string;
@@ -57,10 +66,12 @@ export interface CheckOutcome {
 export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
   const policy = request.loadedPolicy ?? (await loadPolicy(request.policy, request.cwd));
   const { checked, source } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) });
+  const { provenance, collected } = await provenanceOf(request, policy);
   const analysis = analyzePlan(checked, {
     policy,
     catalogue: request.catalogue ?? builtinCatalogue(),
-    provenance: await provenanceOf(request, policy),
+    provenance,
+    approvals: await approvalsOf(request, collected),
     environmentName: request.environmentName,
   });
   const report = buildReport(analysis, request.source ?? source, VERSION);
@@ -78,7 +89,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
 }
 
 /** Reads the evidence the change carries (git, the GitHub event and API, the environment) and decides. */
-async function provenanceOf(request: CheckRequest, policy: Policy): Promise<ResolvedProvenance> {
+async function provenanceOf(request: CheckRequest, policy: Policy): Promise<{ provenance: ResolvedProvenance; collected: CollectedFacts }> {
   const declared = request.provenance === 'auto' ? undefined : request.provenance;
   const signals = compileSignals(policy.provenance.aiSignatures);
   const collected: CollectedFacts =
@@ -92,5 +103,37 @@ async function provenanceOf(request: CheckRequest, policy: Policy): Promise<Reso
           ...(request.head !== undefined ? { head: request.head } : {}),
           ...(request.githubToken !== undefined ? { token: request.githubToken } : {}),
         });
-  return resolveProvenance({ declared, collected, settings: policy.provenance, signals });
+  return { provenance: resolveProvenance({ declared, collected, settings: policy.provenance, signals }), collected };
+}
+
+/**
+ * The approvals recorded for this change: signed records from the repository, and — with a token
+ * and a pull-request event — the pull request's reviews. Any API failure is an error, never "no reviews".
+ */
+async function approvalsOf(request: CheckRequest, collected: CollectedFacts): Promise<ApprovalInput | undefined> {
+  if (request.collectProvenance === false && request.approvals === undefined) return undefined;
+  const cwd = request.cwd ?? process.cwd();
+  const env = request.env ?? {};
+  const pullRequest = collected.facts.pullRequest;
+  const records = loadApprovalRecords(request.approvals ?? [], cwd);
+  const repository = request.repository ?? (await repositoryOf({ cwd, env, ...(pullRequest ? { pullRequestRepository: pullRequest.repository } : {}) }));
+  const token = request.githubToken ?? (env.GITHUB_TOKEN || undefined);
+  let reviews: ApprovalInput['reviews'];
+  if (pullRequest && token !== undefined) {
+    const [owner, name] = pullRequest.repository.split('/') as [string, string];
+    const client = await createGitHubClient({ token, env });
+    const listed = await client.pullRequestReviews(owner, name, pullRequest.number);
+    reviews = {
+      reviews: listed.map((review) => ({
+        id: review.id,
+        user: review.login === undefined ? null : { login: review.login },
+        state: review.state,
+        commit_id: review.commitId,
+        ...(review.submittedAt !== undefined ? { submitted_at: review.submittedAt } : {}),
+      })),
+      headSha: pullRequest.headSha,
+      prAuthor: pullRequest.author.login,
+    };
+  }
+  return { records, repository, now: request.now ?? new Date(), ...(reviews ? { reviews } : {}) };
 }

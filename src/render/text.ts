@@ -36,6 +36,17 @@ export function renderText(report: Report, palette: Palette = PLAIN): string {
     }
     lines.push('');
   }
+  if (report.approvals.length > 0) {
+    lines.push(palette.bold(`✎ Approvals (${report.approvals.length})`));
+    for (const approval of report.approvals) {
+      const who = approval.approver ?? (approval.reviewer ? `@${approval.reviewer}` : 'unknown');
+      const what = approval.via === 'ssh' ? `signed record ${approval.file}` : `GitHub review ${approval.review}`;
+      const reason = approval.reason === null ? '' : safe(approval.reason);
+      const outcome = approval.reason === null ? palette.green('counts') : approval.valid ? palette.yellow(reason) : palette.red(`does not count: ${reason}`);
+      lines.push(`  ${safe(who)}  ${safe(what)}: ${outcome}`);
+    }
+    lines.push('');
+  }
   if (report.findings.length === 0) {
     lines.push(palette.green('No destructive changes that need attention.'));
     lines.push('');
@@ -104,11 +115,13 @@ function verdictLine(report: Report, palette: Palette): string {
   const { summary } = report;
   switch (report.verdict) {
     case 'block': {
-      const needed = summary.approvals_needed;
+      const needed = summary.approvals_missing;
+      const more = needed < summary.approvals_needed ? ' more' : '';
       const ask = summary.hard_mandatory_blocking > 0
         ? `: ${summary.hard_mandatory_blocking} hard-mandatory finding(s) allow no approval, so the plan must change`
-        : `: ${needed} senior approver${needed > 1 ? 's' : ''} must approve change set ${report.plan.digest}, or the plan must change`;
-      return `${palette.red(palette.bold(head))} — ${summary.blocking} blocking finding(s)${ask} (exit 1)`;
+        : `: ${needed}${more} senior approver${needed > 1 ? 's' : ''} must approve change set ${report.plan.digest}, or the plan must change`;
+      const line = `${palette.red(palette.bold(head))} — ${summary.blocking} blocking finding(s)${ask} (exit 1)`;
+      return summary.hard_mandatory_blocking > 0 ? line : `${line}\n${howToApprove(report)}`;
     }
     case 'error':
       return palette.red(palette.bold(head)) + ' — the plan errored; an errored plan is never a pass (exit 2)';
@@ -117,4 +130,14 @@ function verdictLine(report: Report, palette: Palette): string {
     case 'allow':
       return palette.green(palette.bold(head)) + ' (exit 0)';
   }
+}
+
+/** The exact step a senior takes: a signed record with `tfguard approve`, or a review of the head commit. */
+function howToApprove(report: Report): string {
+  const { approvers } = report.policy;
+  const ids = approvers.length > 0 ? approvers.map((approver) => safe(approver.id)).join(', ') : 'none yet: add approver blocks to the policy';
+  const environment = report.policy.environment ? ` --environment ${safe(report.policy.environment)}` : '';
+  const lines = [`To approve: a senior runs \`tfguard approve ${safe(report.plan.source)} --as <id> --key ~/.ssh/id_ed25519${environment}\` and commits the record (approvers: ${ids})`];
+  if (approvers.some((approver) => approver.github !== null)) lines.push('            or approves the pull request\'s head commit on GitHub as a listed approver');
+  return lines.join('\n');
 }

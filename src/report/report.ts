@@ -3,7 +3,9 @@ import type { Notice } from '../analysis/notices.js';
 import { EXIT_CODES, type Verdict } from '../analysis/verdict.js';
 import type { ClassifiedChange } from '../catalogue/classify.js';
 import type { Downgrade } from '../catalogue/protection.js';
-import type { Finding } from '../policy/evaluate.js';
+import type { ApprovedFinding } from '../approval/apply.js';
+import type { ReviewCheck } from '../approval/github-reviews.js';
+import type { ApprovalCheck } from '../approval/verify.js';
 import type { Change, PathStep } from '../plan/changes.js';
 import type { JsonValue } from '../plan/raw.js';
 import { isMarked, sensitiveScalars } from '../plan/values.js';
@@ -35,7 +37,13 @@ export interface Report {
     existing_resources: number;
     counts: Record<string, number>;
   };
-  policy: { sources: string[]; environment: string | null; loosened: { source: string; what: string }[] };
+  policy: {
+    sources: string[];
+    environment: string | null;
+    loosened: { source: string; what: string }[];
+    /** Who may approve: the policy's approver ids and GitHub logins (no keys). */
+    approvers: { id: string; github: string | null }[];
+  };
   provenance: ReportProvenance;
   whole_environment: { destroyed: number; existing: number; share: number | null; destroy_mode: boolean };
   changes: ReportChange[];
@@ -43,7 +51,8 @@ export interface Report {
   findings: ReportFinding[];
   /** Every rule of the effective policy, so a renderer can say what a finding's rule is without the policy. */
   rules: ReportRule[];
-  approvals: never[];
+  /** The audit record: every approval considered, signed record or review, with its outcome. */
+  approvals: ReportApproval[];
   notices: ReportNotice[];
   summary: {
     destructive: number;
@@ -54,6 +63,8 @@ export interface Report {
     hard_mandatory_blocking: number;
     /** Distinct senior approvals of the digest that would clear every other blocking finding (the most any one asks for). */
     approvals_needed: number;
+    /** How many more distinct valid approvals are still missing for that, after the ones recorded. */
+    approvals_missing: number;
   };
 }
 
@@ -114,10 +125,31 @@ export interface ReportFinding {
   approved: boolean;
   effect: 'block' | 'warn';
   message: string;
+  /** The distinct approvers whose valid approvals counted towards this finding. */
+  approved_by: string[];
   /** Index into `changes` of the destructive change the finding is about. */
   change_index?: number;
   /** Index into `protection_downgrades` of the downgrade the finding is about. */
   downgrade_index?: number;
+}
+
+export interface ReportApproval {
+  /** The approver id (from the policy), or null when the record or review names none of its approvers. */
+  approver: string | null;
+  via: 'ssh' | 'github';
+  valid: boolean;
+  /** Why it does not count; null when it counts. */
+  reason: string | null;
+  /** A signed record: its file. */
+  file?: string;
+  /** A review: its id, the reviewer's login and the commit it was given on. */
+  review?: number;
+  reviewer?: string | null;
+  commit?: string | null;
+  fingerprint?: string;
+  expires_at?: string;
+  /** The approver's own words, from the record. */
+  comment?: string;
 }
 
 export interface ReportRule {
@@ -172,6 +204,7 @@ export function buildReport(analysis: Analysis, source: string, version: string)
       sources: [...analysis.policy.sources],
       environment: analysis.environmentName ?? null,
       loosened: analysis.policy.loosened.map((item) => ({ ...item })),
+      approvers: analysis.policy.approvers.map((approver) => ({ id: approver.id, github: approver.github ?? null })),
     },
     provenance: {
       ai: provenance.ai,
@@ -191,19 +224,20 @@ export function buildReport(analysis: Analysis, source: string, version: string)
     protection_downgrades: downgrades,
     findings,
     rules: analysis.policy.rules.map(reportRule),
-    approvals: [],
+    approvals: analysis.approvals.map((check) => reportApproval(check, analysis)),
     notices: analysis.notices.map((notice) => ({ ...notice })),
     summary: summarise(destructive, findings),
   };
 }
 
-function reportFinding(finding: Finding, changeIndex: Map<ClassifiedChange, number>, downgradeIndex: Map<Downgrade, number>): ReportFinding {
+function reportFinding(finding: ApprovedFinding, changeIndex: Map<ClassifiedChange, number>, downgradeIndex: Map<Downgrade, number>): ReportFinding {
   const item: ReportFinding = {
     rule: finding.rule,
     address: finding.change?.change.address ?? null,
     enforcement: finding.enforcement,
     approvals_required: finding.approvalsRequired,
     approved: finding.approved,
+    approved_by: [...finding.approvedBy],
     effect: finding.effect,
     message: finding.message,
   };
@@ -213,6 +247,28 @@ function reportFinding(finding: Finding, changeIndex: Map<ClassifiedChange, numb
     item.downgrade_index = downgradeIndex.get(finding.downgrade)!;
   } else if (finding.change) {
     item.change_index = changeIndex.get(finding.change)!;
+  }
+  return item;
+}
+
+function reportApproval(check: ApprovalCheck | ReviewCheck, analysis: Analysis): ReportApproval {
+  const uncounted = check.valid && check.approver !== null ? analysis.uncountedApprovals.find((item) => item.approver === check.approver) : undefined;
+  const item: ReportApproval = {
+    approver: check.approver,
+    via: check.via,
+    valid: check.valid,
+    // Valid, yet no finding it met could take it: say so, so the audit record does not read as approved.
+    reason: check.reason ?? (uncounted ? `not counted: ${uncounted.rules.join(', ')} ${uncounted.rules.length === 1 ? 'is a hard-mandatory rule' : 'are hard-mandatory rules'}, which no approval clears` : null),
+  };
+  if (check.via === 'ssh') {
+    item.file = check.file;
+    if (check.fingerprint !== undefined) item.fingerprint = check.fingerprint;
+    if (check.expiresAt !== undefined) item.expires_at = check.expiresAt;
+    if (check.comment !== undefined) item.comment = check.comment;
+  } else {
+    item.review = check.review;
+    item.reviewer = check.reviewer;
+    item.commit = check.commit;
   }
   return item;
 }
@@ -235,6 +291,7 @@ function summarise(destructive: readonly ClassifiedChange[], findings: readonly 
   let warnings = 0;
   let hard = 0;
   let needed = 0;
+  let missing = 0;
   for (const finding of findings) {
     if (finding.effect === 'warn') warnings += 1;
     if (finding.effect !== 'block' || finding.approved) continue;
@@ -242,6 +299,7 @@ function summarise(destructive: readonly ClassifiedChange[], findings: readonly 
     if (finding.enforcement === 'hard-mandatory') hard += 1;
     // One approval of the digest covers every finding, so the most any finding asks for is what is needed.
     if (finding.approvals_required > needed) needed = finding.approvals_required;
+    if (finding.enforcement !== 'hard-mandatory') missing = Math.max(missing, finding.approvals_required - finding.approved_by.length);
   }
   return {
     destructive: destructive.length,
@@ -250,12 +308,13 @@ function summarise(destructive: readonly ClassifiedChange[], findings: readonly 
     warnings,
     hard_mandatory_blocking: hard,
     approvals_needed: needed,
+    approvals_missing: missing,
   };
 }
 
 /** Plan-wide findings first, then by address (deposed objects after their current object), then rule. */
-function findingOrder(a: Finding, b: Finding): number {
-  const keyOf = (finding: Finding) => [finding.change ? 1 : 0, finding.change?.change.address ?? '', finding.change?.change.deposed ?? '', finding.rule, finding.downgrade?.attribute ?? ''];
+function findingOrder(a: ApprovedFinding, b: ApprovedFinding): number {
+  const keyOf = (finding: ApprovedFinding) => [finding.change ? 1 : 0, finding.change?.change.address ?? '', finding.change?.change.deposed ?? '', finding.rule, finding.downgrade?.attribute ?? ''];
   const [x, y] = [keyOf(a), keyOf(b)];
   for (let index = 0; index < x.length; index += 1) {
     if (x[index]! < y[index]!) return -1;
