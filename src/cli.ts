@@ -68,7 +68,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             .option('provenance', { choices: ['auto', 'ai', 'human'] as const, default: 'auto' as const, describe: 'auto: decide from the evidence the change carries (commits, the pull request, the environment); ai/human: declare it' })
             .option('base', { type: 'string', describe: 'The commits under review are BASE..HEAD (default: the pull request base from the GitHub event, else the merge-base with the upstream or default branch)' })
             .option('head', { type: 'string', describe: 'The last commit under review (default: HEAD)' })
-            .option('approvals', { type: 'string', array: true, describe: 'Approval record files or directories (default: .tfguard/approvals/ when it exists)' })
+            .option('approvals', { type: 'string', describe: 'Approval record file or directory; repeat for more (default: .tfguard/approvals/ when it exists)' })
             .option('github-token', { type: 'string', describe: 'Token for the GitHub API (default: $GITHUB_TOKEN); reads the pull request\'s commits, so a shallow checkout still gets the whole range' })
             .option('environment', { alias: 'e', type: 'string', describe: 'Environment or workspace name, for rules scoped with match.environments (default: $TF_WORKSPACE)' })
             .options(policyOption)
@@ -82,7 +82,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             head: args.head,
             githubToken: args['github-token'] || undefined,
             env: io.env,
-            ...(args.approvals !== undefined ? { approvals: args.approvals as string[] } : {}),
+            ...(args.approvals !== undefined ? { approvals: policyList(args.approvals) } : {}),
             environmentName: args.environment ?? (io.env.TF_WORKSPACE || undefined),
             terraformBin: args['terraform-bin'],
             cwd: io.cwd,

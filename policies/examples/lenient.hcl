@@ -10,8 +10,8 @@
 #     agent's change).
 # Reference: docs/policy.md. Tests: policies/examples/tests/lenient.test.hcl.
 #
-# Approvals are parsed and validated, but tfguard does not yet verify signed approvals or GitHub
-# reviews: until it does, no approval is counted and every blocking finding blocks.
+# Approvals: signed records (`tfguard approve`, checked against the approvers' ssh_keys) and approving
+# pull-request reviews on the head commit (by the approvers' github logins); see docs/approvals.md.
 
 version     = 1
 description = "Example organisation policy (lenient): advisory except databases, key material and whole-environment deletion; unknown provenance counts as human."

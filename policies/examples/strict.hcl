@@ -16,8 +16,8 @@
 #     when the change is AI-generated;
 #   - every other destructive change is reported as a warning.
 #
-# Approvals are parsed and validated, but tfguard does not yet verify signed approvals or GitHub
-# reviews: until it does, no approval is counted and every blocking finding blocks.
+# Approvals: signed records (`tfguard approve`, checked against the approvers' ssh_keys) and approving
+# pull-request reviews on the head commit (by the approvers' github logins); see docs/approvals.md.
 
 version     = 1
 description = "Example organisation policy (strict): critical data needs two approvals, whole-environment deletion is never allowed, unknown provenance counts as AI."

@@ -79,7 +79,7 @@ export async function runApprove(request: ApproveRequest): Promise<ApproveOutcom
   const scope = checkedScope(request);
   const expiresIn = parseExpiry(request.expires ?? DEFAULT_EXPIRY);
 
-  const { checked } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin });
+  const { checked } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) });
   if (checked.raw.errored === true) {
     throw new TfguardError(request.plan, 'the plan errored (errored: true), so its change set is incomplete and cannot be approved', 'Fix the errors `terraform plan` printed and plan again');
   }
