@@ -71,10 +71,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             .option('approvals', { type: 'string', describe: 'Approval record file or directory; repeat for more (default: .tfguard/approvals/ when it exists)' })
             .option('github-token', { type: 'string', describe: 'Token for the GitHub API (default: $GITHUB_TOKEN); reads the pull request\'s commits, so a shallow checkout still gets the whole range' })
             .option('environment', { alias: 'e', type: 'string', describe: 'Environment or workspace name, for rules scoped with match.environments (default: $TF_WORKSPACE)' })
+            .option('policy-ref', { type: 'string', describe: 'Read the policy files from this git ref (the base branch, e.g. origin/main) instead of the working tree, so the change under review cannot name its own approvers' })
             .options(policyOption)
             .options(planOptions),
         async (args) => {
           const outcome = await runCheck({
+            ...(args['policy-ref'] ? { policyRef: args['policy-ref'] } : {}),
             plan: planArg(args.plan),
             policy: policyList(args.policy),
             provenance: args.provenance,
@@ -183,7 +185,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .option('debug', { type: 'boolean', describe: 'Show stack traces of internal errors' })
       .check((args) => {
         // yargs turns a repeated option into a list; only --policy may be given more than once.
-        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin', 'base', 'head', 'github-token', 'as', 'key', 'reason', 'expires', 'repository'].filter((name) => Array.isArray(args[name]));
+        const repeated = ['format', 'output', 'provenance', 'environment', 'terraform-bin', 'base', 'head', 'github-token', 'as', 'key', 'reason', 'expires', 'repository', 'policy-ref'].filter((name) => Array.isArray(args[name]));
         if (repeated.length > 0) throw new TfguardError('command line', `--${repeated[0]} is given more than once`, 'Give it once (only --policy may be repeated)');
         return true;
       })

@@ -14,7 +14,7 @@ import { evaluatePolicy } from '../policy/evaluate.js';
 import type { Policy } from '../policy/model.js';
 import { resolveProvenance, type Declaration, type ResolvedProvenance } from '../provenance/resolve.js';
 import { compileSignals } from '../provenance/signals.js';
-import { planNotices, type Notice } from './notices.js';
+import { planNotices, type Notice, type PolicyChange } from './notices.js';
 import { decideVerdict, type Verdict } from './verdict.js';
 
 export interface AnalyzeOptions {
@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   environmentName?: string;
   /** Recorded approvals to check against this plan: signed records and the pull request's reviews. */
   approvals?: ApprovalInput;
+  /** Policy files the change under review added or changed: reported loudly. */
+  policyChanges?: readonly PolicyChange[];
 }
 
 export interface ApprovalInput {
@@ -81,7 +83,7 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
     findings,
     approvals,
     uncountedApprovals: applied.uncounted,
-    notices: planNotices({ facts, changes, policy, environmentName }),
+    notices: planNotices({ facts, changes, policy, environmentName, ...(options.policyChanges ? { policyChanges: options.policyChanges } : {}) }),
     digest,
     verdict: decideVerdict(facts, findings),
     policy,

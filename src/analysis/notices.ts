@@ -17,7 +17,8 @@ export type NoticeKind =
   | 'unknown-reason'
   | 'no-prior-state'
   | 'environment-unknown'
-  | 'policy-loosened';
+  | 'policy-loosened'
+  | 'policy-changed';
 
 /** Something the reader should know that is not a finding: what the plan is, and what tfguard could not assess. */
 export interface Notice {
@@ -26,15 +27,30 @@ export interface Notice {
   message: string;
 }
 
+/** A policy file in use that the change under review added or changed (compared with the range's base). */
+export interface PolicyChange {
+  source: string;
+  base: string;
+  change: 'added' | 'changed' | 'unverified';
+}
+
 export interface NoticeInput {
+  policyChanges?: readonly PolicyChange[];
   facts: PlanFacts;
   changes: readonly Change[];
   policy: Policy;
   environmentName?: string;
 }
 
-export function planNotices({ facts, changes, policy, environmentName }: NoticeInput): Notice[] {
+export function planNotices({ facts, changes, policy, environmentName, policyChanges = [] }: NoticeInput): Notice[] {
   const list: Notice[] = [];
+  for (const item of policyChanges) {
+    const what = item.change === 'added' ? 'is new in' : item.change === 'changed' ? 'differs from the base of' : 'could not be compared with the base of';
+    list.push({
+      kind: 'policy-changed',
+      message: `The policy file ${item.source} ${what} the change under review (${item.base.slice(0, 12)}): its rules and approvers come from the branch being checked; read the policy from the base branch with --policy-ref`,
+    });
+  }
   // First and one by one: a policy file in the change under review may be what loosened the gate.
   for (const item of policy.loosened) {
     list.push({ kind: 'policy-loosened', message: `${item.source} loosens the built-in or an earlier policy: ${item.what}` });

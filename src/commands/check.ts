@@ -1,4 +1,5 @@
 import { analyzePlan, type Analysis, type ApprovalInput } from '../analysis/analyze.js';
+import type { PolicyChange } from '../analysis/notices.js';
 import { loadApprovalRecords } from '../approval/load-records.js';
 import { createGitHubClient } from '../github/client.js';
 import { repositoryOf } from '../provenance/repository.js';
@@ -6,7 +7,8 @@ import { EXIT_CODES } from '../analysis/verdict.js';
 import type { Catalogue } from '../catalogue/catalogue.js';
 import { builtinCatalogue } from '../catalogue/data.js';
 import { loadPlan } from '../plan/load-plan.js';
-import { loadPolicy } from '../policy/load-policy.js';
+import { BUILTIN_DEFAULT, loadPolicy, policyFiles } from '../policy/load-policy.js';
+import { gitRef, workingTree, type PolicySource } from '../policy/policy-source.js';
 import type { Policy } from '../policy/model.js';
 import { collectProvenanceFacts } from '../provenance/collect.js';
 import type { CollectedFacts } from '../provenance/evidence.js';
@@ -39,6 +41,8 @@ export interface CheckRequest {
   repository?: string;
   /** The time approvals are checked at (default: now). */
   now?: Date;
+  /** --policy-ref: read the policy files from this git ref (the base branch) instead of the working tree. */
+  policyRef?: string;
   /** The environment or workspace name, for rules scoped with match.environments. */
   environmentName?: string;
   terraformBin?: string;
@@ -64,7 +68,8 @@ export interface CheckOutcome {
  * report and an error, exit 2.
  */
 export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
-  const policy = request.loadedPolicy ?? (await loadPolicy(request.policy, request.cwd));
+  const cwd = request.cwd ?? process.cwd();
+  const policy = request.loadedPolicy ?? (await loadPolicy(request.policy, cwd, request.policyRef !== undefined ? gitRef(cwd, request.policyRef) : workingTree(cwd)));
   const { checked, source } = await loadPlan(request.plan, { terraformBin: request.terraformBin, stdin: request.stdin, ...(request.cwd !== undefined ? { cwd: request.cwd } : {}) });
   const { provenance, collected } = await provenanceOf(request, policy);
   const analysis = analyzePlan(checked, {
@@ -72,6 +77,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckOutcome> {
     catalogue: request.catalogue ?? builtinCatalogue(),
     provenance,
     approvals: await approvalsOf(request, collected),
+    policyChanges: request.loadedPolicy || request.policyRef !== undefined ? [] : policyChangesSince(request, cwd, collected.facts.range?.base ?? request.base),
     environmentName: request.environmentName,
   });
   const report = buildReport(analysis, request.source ?? source, VERSION);
@@ -136,4 +142,28 @@ async function approvalsOf(request: CheckRequest, collected: CollectedFacts): Pr
     };
   }
   return { records, repository, now: request.now ?? new Date(), ...(reviews ? { reviews } : {}) };
+}
+
+/**
+ * The policy files in use that the change under review added or changed: compared with the same
+ * paths at the base of the commit range. The approvers they name are the trust root, so a report
+ * must say so loudly when they come from the branch itself.
+ */
+function policyChangesSince(request: CheckRequest, cwd: string, base: string | undefined): PolicyChange[] {
+  if (base === undefined) return [];
+  const files = policyFiles(request.policy, cwd).filter((file) => file !== BUILTIN_DEFAULT);
+  if (files.length === 0) return [];
+  let atBase: PolicySource;
+  try {
+    atBase = gitRef(cwd, base);
+  } catch {
+    return files.map((file) => ({ source: file, base, change: 'unverified' as const }));
+  }
+  const here = workingTree(cwd);
+  const changes: PolicyChange[] = [];
+  for (const file of files) {
+    if (!atBase.exists(file)) changes.push({ source: file, base, change: 'added' });
+    else if (atBase.read(file) !== here.read(file)) changes.push({ source: file, base, change: 'changed' });
+  }
+  return changes;
 }

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { TfguardError, TfguardErrors } from '../shared/errors.js';
 import { POLICY_BLOCKS } from './blocks.js';
 import type { PolicyDocument } from './document.js';
@@ -7,6 +6,7 @@ import { builtinDefaultDocument } from './default-policy.js';
 import { layerPolicies, type PolicyLayer } from './layer.js';
 import type { Policy } from './model.js';
 import { formatOf } from './parse-policy.js';
+import { workingTree, type PolicySource } from './policy-source.js';
 
 export const BUILTIN_DEFAULT = 'builtin:default';
 
@@ -20,18 +20,22 @@ export const CONVENTIONAL_FILES = ['.tfguard.hcl', '.tfguard.json'];
  * so it may tighten freely but loosens only with `loosen = true`, which every report shows.
  * Every problem in every file is reported, and none of them yields a weaker policy.
  */
-export async function loadPolicy(specs: readonly string[], cwd = process.cwd()): Promise<Policy> {
-  const files = specs.length > 0 ? specs.flatMap((spec) => expandPolicySpec(spec, cwd)) : discover(cwd);
-  return layerPolicies(await readLayers(files, cwd));
+export async function loadPolicy(specs: readonly string[], cwd = process.cwd(), source: PolicySource = workingTree(cwd)): Promise<Policy> {
+  return layerPolicies(await readLayers(policyFiles(specs, cwd, source), cwd, source));
+}
+
+/** The files a --policy list (or discovery, for an empty one) names, in layering order. */
+export function policyFiles(specs: readonly string[], cwd = process.cwd(), source: PolicySource = workingTree(cwd)): string[] {
+  return specs.length > 0 ? specs.flatMap((spec) => expandPolicySpec(spec, cwd, source)) : discover(source);
 }
 
 /** Reads and validates each file, collecting every error before failing. */
-export async function readLayers(files: readonly string[], cwd = process.cwd()): Promise<PolicyLayer[]> {
+export async function readLayers(files: readonly string[], cwd = process.cwd(), source: PolicySource = workingTree(cwd)): Promise<PolicyLayer[]> {
   const layers: PolicyLayer[] = [];
   const errors: TfguardError[] = [];
   for (const file of files) {
     try {
-      layers.push({ source: file, document: file === BUILTIN_DEFAULT ? builtinDefaultDocument() : await readPolicyFile(file, cwd) });
+      layers.push({ source: file, document: file === BUILTIN_DEFAULT ? builtinDefaultDocument() : await readPolicyFile(file, cwd, source) });
     } catch (error) {
       if (error instanceof TfguardErrors) errors.push(...error.errors);
       else if (error instanceof TfguardError) errors.push(error);
@@ -43,27 +47,21 @@ export async function readLayers(files: readonly string[], cwd = process.cwd()):
 }
 
 /** Reads a policy file; a relative `path` is read from `cwd`, and messages name it as given. */
-export async function readPolicyFile(path: string, cwd = process.cwd()): Promise<PolicyDocument> {
+export async function readPolicyFile(path: string, cwd = process.cwd(), source: PolicySource = workingTree(cwd)): Promise<PolicyDocument> {
   const format = formatOf(path);
   if (!format) throw new TfguardError(path, 'a policy file must end in .hcl or .json', 'Rename it');
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new TfguardError(path, code === 'ENOENT' ? 'no such policy file' : `cannot read the policy file (${code})`, 'Check the --policy path');
-  }
+  const text = source.read(path);
   // Loaded only when a policy file is read: runs on the built-in default skip the validators.
   const [{ parseModelFile }, { validatePolicyFile }] = await Promise.all([import('./parse-policy.js'), import('./validate-policy.js')]);
   return validatePolicyFile(await parseModelFile(text, path, format, POLICY_BLOCKS));
 }
 
 /** A --policy value as files: a directory gives its .hcl/.json files (not *.test.*) in name order. */
-export function expandPolicySpec(spec: string, cwd = process.cwd()): string[] {
+export function expandPolicySpec(spec: string, cwd = process.cwd(), source: PolicySource = workingTree(cwd)): string[] {
   if (spec === BUILTIN_DEFAULT) return [spec];
-  const path = resolve(cwd, spec);
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    const files = readdirSync(path)
+  if (source.isDirectory(spec)) {
+    const files = source
+      .list(spec)
       .filter((name) => formatOf(name) !== undefined && !/\.test\.(hcl|json)$/i.test(name))
       .sort()
       .map((name) => join(spec, name));
@@ -73,10 +71,10 @@ export function expandPolicySpec(spec: string, cwd = process.cwd()): string[] {
   return [spec];
 }
 
-function discover(cwd: string): string[] {
-  const found = CONVENTIONAL_FILES.map((name) => join(cwd, name)).filter((path) => existsSync(path));
+function discover(source: PolicySource): string[] {
+  const found = CONVENTIONAL_FILES.filter((name) => source.exists(name));
   if (found.length > 1) {
-    throw new TfguardError(cwd, `both ${CONVENTIONAL_FILES.join(' and ')} exist, so which one is the policy is ambiguous`, 'Keep one, or pass --policy');
+    throw new TfguardError(source.name, `both ${CONVENTIONAL_FILES.join(' and ')} exist, so which one is the policy is ambiguous`, 'Keep one, or pass --policy');
   }
   return [BUILTIN_DEFAULT, ...found];
 }

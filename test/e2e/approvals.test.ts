@@ -119,6 +119,34 @@ describe('signed approval records', () => {
   });
 });
 
+describe('the trust root: the policy that names the approvers', () => {
+  it('a policy file added by the change under review is called out; --policy-ref reads the base branch\'s instead', async () => {
+    const { repo, base, alice, bob } = setup();
+    await run(repo.dir, ['approve', 'plan.json', '--as', 'alice', '--key', alice.key]);
+    await run(repo.dir, ['approve', 'plan.json', '--as', 'bob', '--key', bob.key]);
+    const fromBranch = await check(repo.dir, base);
+    expect(fromBranch.status).toBe(0);
+    expect(fromBranch.report.notices[0]).toMatchObject({ kind: 'policy-changed' });
+    expect(fromBranch.report.notices[0].message).toMatch(/The policy file \.tfguard\.hcl is new in the change under review .*--policy-ref/);
+    const text = await run(repo.dir, ['--base', base, 'plan.json']);
+    expect(text.stdout).toMatch(/ℹ Notes[\s\S]*The policy file \.tfguard\.hcl is new in the change under review/);
+
+    // Read from the base, the policy has no approvers: the records name nobody it trusts.
+    const fromBase = await check(repo.dir, base, {}, '--policy-ref', base);
+    expect(fromBase.status).toBe(1);
+    expect(fromBase.report.policy.sources).toEqual(['builtin:default']);
+    expect(fromBase.report.approvals.map((approval: { reason: string }) => approval.reason)).toEqual([expect.stringMatching(/^unknown approver/), expect.stringMatching(/^unknown approver/)]);
+    expect(fromBase.report.notices.map((notice: { kind: string }) => notice.kind)).not.toContain('policy-changed');
+
+    // Once the policy is on the base branch, reading it from there trusts its approvers.
+    const merged = repo.head();
+    const ok = await check(repo.dir, merged, {}, '--policy-ref', merged);
+    expect(ok.report.policy.sources).toEqual(['builtin:default', '.tfguard.hcl']);
+    expect(ok.report.approvals.every((approval: { valid: boolean }) => approval.valid)).toBe(true);
+    expect((await run(repo.dir, ['--policy-ref', 'no-such-ref', 'plan.json'])).stderr).toMatch(/^tfguard: error: --policy-ref: no-such-ref is not a commit/);
+  });
+});
+
 describe('GitHub pull-request reviews', () => {
   it('an APPROVED review on the head commit by a listed approver counts; a stale one and the author\'s do not', async () => {
     const { repo, base } = setup();

@@ -100,11 +100,11 @@ describe('discovery', () => {
     const withHcl = mkdtempSync(join(scratch, 'hcl-'));
     copyFileSync(STRICT_DB, join(withHcl, '.tfguard.hcl'));
     const hcl = await report([example('environment-recreation')], { cwd: withHcl });
-    expect(hcl.report.policy.sources).toEqual(['builtin:default', join(withHcl, '.tfguard.hcl')]);
+    expect(hcl.report.policy.sources).toEqual(['builtin:default', '.tfguard.hcl']);
     expect(hcl.report.findings.map((finding: { rule: string }) => finding.rule)).toEqual(expect.arrayContaining(['db', 'stateful-destroy', 'whole-environment']));
     const withJson = mkdtempSync(join(scratch, 'json-'));
     copyFileSync(JSON_POLICY, join(withJson, '.tfguard.json'));
-    expect((await report([example('environment-recreation')], { cwd: withJson })).report.policy.sources).toEqual(['builtin:default', join(withJson, '.tfguard.json')]);
+    expect((await report([example('environment-recreation')], { cwd: withJson })).report.policy.sources).toEqual(['builtin:default', '.tfguard.json']);
     const empty = mkdtempSync(join(scratch, 'none-'));
     expect((await report([example('environment-recreation')], { cwd: empty })).report.policy.sources).toEqual(['builtin:default']);
   });
