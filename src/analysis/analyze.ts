@@ -6,6 +6,7 @@ import type { Catalogue } from '../catalogue/catalogue.js';
 import { classifyChanges, type ClassifiedChange } from '../catalogue/classify.js';
 import { planChanges, type Change } from '../plan/changes.js';
 import { loadPlan } from '../plan/load-plan.js';
+import { configurationDependents } from '../plan/references.js';
 import { planFacts, type PlanFacts } from '../plan/plan-facts.js';
 import type { ReadOptions } from '../plan/read-input.js';
 import type { CheckedPlan } from '../plan/validate-plan.js';
@@ -60,6 +61,8 @@ export interface Analysis {
   verdict: Verdict;
   policy: Policy;
   environmentName?: string;
+  /** For each configuration address, the configuration resources that refer to it (the blast radius). */
+  dependents: Map<string, string[]>;
 }
 
 /** The whole pipeline over one checked plan: changes → classify → rules → findings → verdict. */
@@ -88,6 +91,7 @@ export function analyzePlan(checked: CheckedPlan, options: AnalyzeOptions): Anal
     verdict: decideVerdict(facts, findings),
     policy,
     ...(environmentName !== undefined ? { environmentName } : {}),
+    dependents: configurationDependents(checked.raw.configuration),
   };
 }
 

@@ -11,11 +11,15 @@ import type { JsonValue } from '../plan/raw.js';
 import { isMarked, sensitiveScalars } from '../plan/values.js';
 import { describeReason } from '../plan/reasons.js';
 import type { Rule } from '../policy/model.js';
+import { configurationAddress } from '../plan/references.js';
+import { attributeChanges, type AttributeChange } from './attribute-changes.js';
+import { guidanceFor, type Guidance, type GuidanceInput } from './guidance.js';
 import type { Author, CommitRange, Evidence } from '../provenance/evidence.js';
 import type { ProvenanceBasis } from '../provenance/resolve.js';
 
 export const REPORT_VERSION = 1;
 export const SENSITIVE = '(sensitive)';
+const REPLACE_KINDS = new Set(['replace', 'import-replace', 'forget-replace']);
 
 /** The JSON report: a stable, versioned contract (schemas/report-v1.schema.json). */
 export interface Report {
@@ -98,6 +102,10 @@ export interface ReportChange {
   stateful: boolean;
   category: string | null;
   severity: string | null;
+  /** For replaces: the attributes that change, before and after, redacted (sensitive, unknown, cut). */
+  attribute_changes?: AttributeChange[];
+  /** Configuration resources that refer to this one: what its destruction takes with it. */
+  dependents?: string[];
   deletion?: string;
   deletion_note?: string;
   why?: string;
@@ -127,6 +135,8 @@ export interface ReportFinding {
   message: string;
   /** The distinct approvers whose valid approvals counted towards this finding. */
   approved_by: string[];
+  /** For a blocking finding: what would make it pass (a moved block, keeping an attribute, an approval of the digest). */
+  guidance?: Guidance[];
   /** Index into `changes` of the destructive change the finding is about. */
   change_index?: number;
   /** Index into `protection_downgrades` of the downgrade the finding is about. */
@@ -180,7 +190,8 @@ export function buildReport(analysis: Analysis, source: string, version: string)
       downgrades.push(reportDowngrade(item.change, downgrade));
     }
   }
-  const findings = [...analysis.findings].sort(findingOrder).map((finding) => reportFinding(finding, changeIndex, downgradeIndex));
+  const guide = { allChanges: analysis.changes, digest: analysis.digest, planSource: source, approverIds: analysis.policy.approvers.map((approver) => approver.id) };
+  const findings = [...analysis.findings].sort(findingOrder).map((finding) => reportFinding(finding, changeIndex, downgradeIndex, guide));
   return {
     report_version: REPORT_VERSION,
     tool: { name: 'tfguard', version },
@@ -220,7 +231,7 @@ export function buildReport(analysis: Analysis, source: string, version: string)
       share: impact.share === null ? null : Math.round(impact.share * 1000) / 1000,
       destroy_mode: impact.destroyMode,
     },
-    changes: destructive.map(reportChange),
+    changes: destructive.map((item) => reportChange(item, analysis.dependents)),
     protection_downgrades: downgrades,
     findings,
     rules: analysis.policy.rules.map(reportRule),
@@ -230,7 +241,7 @@ export function buildReport(analysis: Analysis, source: string, version: string)
   };
 }
 
-function reportFinding(finding: ApprovedFinding, changeIndex: Map<ClassifiedChange, number>, downgradeIndex: Map<Downgrade, number>): ReportFinding {
+function reportFinding(finding: ApprovedFinding, changeIndex: Map<ClassifiedChange, number>, downgradeIndex: Map<Downgrade, number>, guide: Omit<GuidanceInput, 'enforcement' | 'approvalsRequired' | 'change'>): ReportFinding {
   const item: ReportFinding = {
     rule: finding.rule,
     address: finding.change?.change.address ?? null,
@@ -247,6 +258,9 @@ function reportFinding(finding: ApprovedFinding, changeIndex: Map<ClassifiedChan
     item.downgrade_index = downgradeIndex.get(finding.downgrade)!;
   } else if (finding.change) {
     item.change_index = changeIndex.get(finding.change)!;
+  }
+  if (finding.effect === 'block' && !finding.approved) {
+    item.guidance = guidanceFor({ ...guide, enforcement: finding.enforcement, approvalsRequired: finding.approvalsRequired, ...(finding.change ? { change: finding.change.change } : {}) });
   }
   return item;
 }
@@ -323,7 +337,7 @@ function findingOrder(a: ApprovedFinding, b: ApprovedFinding): number {
   return 0;
 }
 
-function reportChange(item: ClassifiedChange): ReportChange {
+function reportChange(item: ClassifiedChange, dependents: ReadonlyMap<string, string[]>): ReportChange {
   const { change, stateful } = item;
   const result: ReportChange = {
     address: change.address,
@@ -346,6 +360,9 @@ function reportChange(item: ClassifiedChange): ReportChange {
   if (change.importing !== undefined) result.importing = reportImporting(change);
   if (change.deferredReason !== undefined) result.deferred_reason = change.deferredReason;
   if (item.notStatefulReason !== undefined) result.not_stateful_reason = item.notStatefulReason;
+  if (REPLACE_KINDS.has(change.kind)) result.attribute_changes = attributeChanges(change);
+  const referrers = dependents.get(configurationAddress(change.address));
+  if (referrers && referrers.length > 0) result.dependents = [...referrers];
   if (stateful !== undefined) {
     result.why = stateful.why;
     if (stateful.deletion !== 'destroys') result.deletion = stateful.deletion;

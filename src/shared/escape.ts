@@ -8,9 +8,14 @@ export const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f
 
 const visible = (ch: string): string => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-/** An untrusted string made safe for a terminal or a log line: every unsafe character becomes a visible `\uXXXX`. */
+/**
+ * An untrusted string made safe for a terminal or a log line: every unsafe character becomes a
+ * visible `\uXXXX`, and the GitHub Actions runner's legacy `##[command]` syntax, honoured anywhere
+ * in a line, is broken up (`#\u0023[`), so text printed in any Actions step cannot issue a workflow
+ * command. (`::command::` counts only at the start of a line, where tfguard never puts untrusted text.)
+ */
 export function terminalSafe(text: string): string {
-  return text.replace(UNSAFE_CHARACTERS, visible);
+  return text.replace(UNSAFE_CHARACTERS, visible).replaceAll('##[', '#\\u0023[');
 }
 
 /**

@@ -17,3 +17,10 @@ describe('terminal output', () => {
     expect(choosePalette(false, { FORCE_COLOR: '1' }).red('x')).toBe('\u001b[31mx\u001b[39m');
   });
 });
+
+describe('workflow commands in untrusted text', () => {
+  it('the legacy ##[command] syntax never survives terminalSafe, wherever it stands in a line', () => {
+    expect(terminalSafe('aws_s3_bucket.b["##[warning]pwned"]')).toBe('aws_s3_bucket.b["#\\u0023[warning]pwned"]');
+    expect(terminalSafe('###[x] ##[y]')).not.toContain('##[');
+  });
+});
