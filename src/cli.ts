@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { runCheck } from './commands/check.js';
 import { runApprove, type ApproveOutcome } from './commands/approve.js';
 import { runDigest } from './commands/digest.js';
+import { renderOptionsFor } from './commands/render-options.js';
 import { loadPolicy } from './policy/load-policy.js';
 import { repositoryOf } from './provenance/repository.js';
 import { runPolicyPrint, runPolicyTest, runPolicyValidate } from './commands/policy.js';
@@ -90,12 +91,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             cwd: io.cwd,
             stdin: io.stdin,
           });
-          const renderer = RENDERERS[args.format as Format];
-          if (args.output !== undefined) {
-            writeFilePieces(resolve(io.cwd, args.output), renderer.render(outcome.report, { palette: PLAIN }), args.output);
-          } else {
-            await writePieces(io.stdout, renderer.render(outcome.report, { palette: choosePalette(io.stdout.isTTY, io.env) }));
-          }
+          const format = args.format as Format;
+          const renderer = RENDERERS[format];
+          const palette = args.output !== undefined ? PLAIN : choosePalette(io.stdout.isTTY, io.env);
+          const options = renderOptionsFor(format, outcome.report, { palette, cwd: io.cwd, plan: planArg(args.plan) });
+          if (args.output !== undefined) writeFilePieces(resolve(io.cwd, args.output), renderer.render(outcome.report, options), args.output);
+          else await writePieces(io.stdout, renderer.render(outcome.report, options));
           await printErrors(io, outcome.errors, debug);
           exitCode = outcome.exitCode;
         },

@@ -1,4 +1,6 @@
 import { jsonRenderer } from './json.js';
+import { junitRenderer } from './junit.js';
+import { sarifRenderer } from './sarif.js';
 import type { Renderer } from './renderer.js';
 import { textRenderer } from './text.js';
 
@@ -6,6 +8,8 @@ import { textRenderer } from './text.js';
 export const RENDERERS = {
   text: textRenderer,
   json: jsonRenderer,
+  sarif: sarifRenderer,
+  junit: junitRenderer,
 } as const satisfies Record<string, Renderer>;
 
 export type Format = keyof typeof RENDERERS;

@@ -24,7 +24,8 @@ export function terminalSafe(text: string): string {
  * it never sees the raw character.
  */
 export function jsonSafe(json: string): string {
-  return json.replace(UNSAFE_CHARACTERS, visible);
+  // `##[` only ever stands inside a JSON string, where `\u0023` is the same `#`.
+  return json.replace(UNSAFE_CHARACTERS, visible).replaceAll('##[', '#\\u0023[');
 }
 
 /**

@@ -16,7 +16,7 @@ import { ROOT } from '../../helpers/paths.js';
  */
 const GOLDEN = join(ROOT, 'test', 'golden');
 const reports = readdirSync(GOLDEN).filter((name) => name.endsWith('.report.json')).sort();
-const EXTENSIONS: Record<string, string> = { text: 'txt', json: 'json' };
+const EXTENSIONS: Record<string, string> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', markdown: 'md' };
 
 describe('renderer golden files', () => {
   it('has a golden report for each case the renderers must get right', () => {

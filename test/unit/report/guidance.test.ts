@@ -42,7 +42,7 @@ describe('configuration dependents', () => {
         module_calls: { app: { module: { resources: [{ address: 'aws_ecs_service.web', expressions: { x: { references: ['aws_ecs_cluster.c.id'] } } }] } } },
       },
     };
-    const dependents = configurationDependents(configuration);
+    const dependents = configurationDependents(configuration as never);
     expect(dependents.get('aws_db_instance.main')).toEqual(['aws_cloudwatch_metric_alarm.db', 'aws_lambda_function.api']);
     expect(dependents.get('module.app.aws_ecs_cluster.c')).toEqual(['module.app.aws_ecs_service.web']);
     expect(configurationAddress('module.env["prod"].aws_db_instance.main[0]')).toBe('module.env.aws_db_instance.main');
