@@ -42,10 +42,24 @@ export interface PullRequestReview {
   submittedAt: string | undefined;
 }
 
+/** An issue (or pull-request conversation) comment, in the shape the Action's one comment needs. */
+export interface IssueComment {
+  id: number;
+  body: string;
+  login: string | undefined;
+  /** `Bot` for the workflow token and GitHub Apps, `User` for a person's token. */
+  userType: string | undefined;
+  htmlUrl: string | undefined;
+}
+
 export interface GitHubClient {
   readonly baseUrl: string;
   pullRequestCommits(owner: string, repo: string, number: number): Promise<PullRequestCommits>;
   pullRequestReviews(owner: string, repo: string, number: number): Promise<PullRequestReview[]>;
+  /** Every comment of the issue or pull request, oldest first (all pages). */
+  listIssueComments(owner: string, repo: string, number: number): Promise<IssueComment[]>;
+  createIssueComment(owner: string, repo: string, number: number, body: string): Promise<IssueComment>;
+  updateIssueComment(owner: string, repo: string, commentId: number, body: string): Promise<IssueComment>;
 }
 
 export const PULL_REQUEST_COMMIT_LIMIT = 250;
@@ -80,6 +94,14 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     }
   };
 
+  const write = async (route: string, params: Record<string, unknown>): Promise<unknown> => {
+    try {
+      return (await octokit.request(route, params)).data;
+    } catch (error) {
+      throw toWriteError(error, route, params, baseUrl);
+    }
+  };
+
   return {
     baseUrl,
     async pullRequestCommits(owner, repo, number) {
@@ -93,7 +115,35 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
       const items = await list(route, { owner, repo, pull_number: number });
       return items.map((item, index) => reviewFromApi(item, `${where(route, { owner, repo, pull_number: number })} item ${index}`));
     },
+    async listIssueComments(owner, repo, number) {
+      const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+      const items = await list(route, { owner, repo, issue_number: number });
+      return items.map((item, index) => commentFromApi(item, `${where(route, { owner, repo, issue_number: number })} item ${index}`));
+    },
+    async createIssueComment(owner, repo, number, body) {
+      const route = 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments';
+      return commentFromApi(await write(route, { owner, repo, issue_number: number, body }), where(route, { owner, repo, issue_number: number }));
+    },
+    async updateIssueComment(owner, repo, commentId, body) {
+      const route = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
+      return commentFromApi(await write(route, { owner, repo, comment_id: commentId, body }), where(route, { owner, repo, comment_id: commentId }));
+    },
   };
+}
+
+/** A refused write needs other advice than a refused read: write permission, and forks' read-only tokens. */
+function toWriteError(error: unknown, route: string, params: Record<string, unknown>, baseUrl: string): TfguardError {
+  const { body: _text, ...named } = params;
+  const at = where(route, named);
+  const status = (error as { status?: unknown }).status;
+  const response = (error as { response?: { headers?: Record<string, string | undefined>; data?: unknown } }).response;
+  const detail = apiMessage(response?.data);
+  const rateLimited = response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/iu.test(detail);
+  if (status === 403 && !rateLimited) {
+    return new TfguardError(at, `GitHub refused to write the comment (403${detail})`, 'give the token write access (permissions: pull-requests: write); on pull requests from forks the token is read-only, so set comment: false there');
+  }
+  if (status === 422) return new TfguardError(at, `GitHub rejected the comment (422${detail})`, 'report it: tfguard keeps its comment within GitHub\'s limits');
+  return toTfguardError(error, route, named, baseUrl);
 }
 
 /** Each request gets its own timeout; the paginate plugin drops per-call options, so it lives in fetch. */
@@ -192,5 +242,19 @@ function reviewFromApi(item: unknown, at: string): PullRequestReview {
     state: object.state,
     commitId: typeof object.commit_id === 'string' ? object.commit_id : null,
     submittedAt: typeof object.submitted_at === 'string' ? object.submitted_at : undefined,
+  };
+}
+
+function commentFromApi(item: unknown, at: string): IssueComment {
+  const object = item as Record<string, any> | null;
+  if (typeof object?.id !== 'number') {
+    throw new TfguardError(at, 'unexpected comment in the GitHub answer: no id', 'check GITHUB_API_URL points at the GitHub REST API');
+  }
+  return {
+    id: object.id,
+    body: typeof object.body === 'string' ? object.body : '',
+    login: typeof object.user?.login === 'string' ? object.user.login : undefined,
+    userType: typeof object.user?.type === 'string' ? object.user.type : undefined,
+    htmlUrl: typeof object.html_url === 'string' ? object.html_url : undefined,
   };
 }
