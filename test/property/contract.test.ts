@@ -5,8 +5,8 @@
  *
  *   1. the exit code is 0, 1 or 2, and there is never a stack trace or an "internal error";
  *   2. never exit 0 when the mutation added a destructive action;
- *   3. no value marked sensitive appears in any output;
- *   4. no raw control, C1, DEL, bidi or zero-width character in any output;
+ *   3. no value marked sensitive appears in any output (text, JSON and every other --format);
+ *   4. no raw control, C1, DEL, bidi or zero-width character in any output (the same formats);
  *   5. reproducible: a fixed seed, and the same answer to the same input.
  *
  * The oracles (oracles.ts) read the mutated document itself, with a JSON reader that keeps every
@@ -36,6 +36,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FORMATS } from '../../src/render/index.js';
 import { runMain } from '../helpers/run-main.js';
 import { decodeBytes, hasDuplicateKeys, parseWithDuplicates, pathOf, type JValue } from './json-dup.js';
 import {
@@ -85,7 +86,12 @@ const settings = (): fc.Parameters<unknown> => (REPLAY_PATH === undefined ? { se
 /** vitest's per-test timeout, grown with the number of cases (a long run takes about 10 ms a case). */
 const TIMEOUT = 30_000 + RUNS * 40;
 
-type Format = 'text' | 'json';
+/** Every format --format takes, from tfguard's renderer registry, so a new one is covered without editing this file. */
+const ALL_FORMATS: readonly string[] = FORMATS;
+/** Text and JSON run on every case of properties 3 and 4; each case also runs one of the others. */
+const OTHER_FORMATS = ALL_FORMATS.filter((format) => format !== 'text' && format !== 'json');
+const formatsFor = (extra: string | undefined): string[] => ['text', 'json', ...(extra === undefined ? [] : [extra])];
+const otherFormat: fc.Arbitrary<string | undefined> = OTHER_FORMATS.length > 0 ? fc.constantFrom(...OTHER_FORMATS) : fc.constant(undefined);
 type Result = Awaited<ReturnType<typeof runMain>>;
 
 let cwd = '';
@@ -97,7 +103,7 @@ afterAll(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-function run(bytes: Buffer, format: Format, provenance?: 'ai' | 'human'): Promise<Result> {
+function run(bytes: Buffer, format: string, provenance?: 'ai' | 'human'): Promise<Result> {
   return runMain(['--format', format, ...(provenance ? ['--provenance', provenance] : []), '-'], { input: bytes, cwd });
 }
 
@@ -177,7 +183,7 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
     const counter = { cases: 0 };
     try {
       await fc.assert(
-        fc.asyncProperty(anyCase, fc.constantFrom<Format>('text', 'json'), fc.constantFrom<'ai' | 'human' | undefined>(undefined, 'ai', 'human'), async (testCase, format, provenance) => {
+        fc.asyncProperty(anyCase, fc.constantFrom(...ALL_FORMATS), fc.constantFrom<'ai' | 'human' | undefined>(undefined, 'ai', 'human'), async (testCase, format, provenance) => {
           counter.cases++;
           const { bytes } = build(testCase);
           const result = await run(bytes, format, provenance);
@@ -228,7 +234,7 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
     }
   }, TIMEOUT);
 
-  it('3. no value marked sensitive appears in stdout or stderr, in any format', async () => {
+  it('3. no value marked sensitive appears in stdout or stderr, in any format (text, JSON and the others)', async () => {
     const counter = { cases: 0, withSecrets: 0 };
     const caseArb: fc.Arbitrary<Case> = fc.record({
       seed: fc.oneof({ arbitrary: fc.constantFrom(...secretSeeds), weight: 3 }, { arbitrary: fc.constantFrom(...allSeeds), weight: 1 }),
@@ -242,12 +248,12 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
     });
     try {
       await fc.assert(
-        fc.asyncProperty(caseArb, fc.constantFrom<'ai' | 'human' | undefined>(undefined, 'ai', 'human'), async (testCase, provenance) => {
+        fc.asyncProperty(caseArb, fc.constantFrom<'ai' | 'human' | undefined>(undefined, 'ai', 'human'), otherFormat, async (testCase, provenance, extra) => {
           counter.cases++;
           const built = build(testCase, secretAnchors);
           const { sensitive, printable } = secretsOf(built.doc, built.bytes);
           if (sensitive.size > 0) counter.withSecrets++;
-          for (const format of ['text', 'json'] as const) {
+          for (const format of formatsFor(extra)) {
             const result = await run(built.bytes, format, provenance);
             const leaks = findLeaks(`${result.stdout}\n${result.stderr}`, sensitive, printable);
             if (leaks.length > 0) {
@@ -258,11 +264,11 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
         settings(),
       );
     } finally {
-      countCases('3 (no sensitive value printed)', { ...counter, note: () => `${counter.withSecrets} held values marked sensitive; each run in text and JSON` });
+      countCases('3 (no sensitive value printed)', { ...counter, note: () => `${counter.withSecrets} held values marked sensitive; each run in text, JSON and one of ${OTHER_FORMATS.join('/') || 'no other format'}` });
     }
   }, TIMEOUT);
 
-  it('4. no raw control, DEL, C1, bidi or zero-width character in any output (text and JSON)', async () => {
+  it('4. no raw control, DEL, C1, bidi or zero-width character in any output (text, JSON and the others)', async () => {
     const counter = { cases: 0 };
     const caseArb: fc.Arbitrary<Case> = fc.record({
       seed: fc.constantFrom(...allSeeds),
@@ -276,10 +282,10 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
     });
     try {
       await fc.assert(
-        fc.asyncProperty(caseArb, fc.constantFrom<'ai' | 'human' | undefined>(undefined, 'ai', 'human'), async (testCase, provenance) => {
+        fc.asyncProperty(caseArb, fc.constantFrom<'ai' | 'human' | undefined>(undefined, 'ai', 'human'), otherFormat, async (testCase, provenance, extra) => {
           counter.cases++;
           const { bytes } = build(testCase);
-          for (const format of ['text', 'json'] as const) {
+          for (const format of formatsFor(extra)) {
             const result = await run(bytes, format, provenance);
             for (const [stream, text] of [
               ['stdout', result.stdout],
@@ -297,7 +303,7 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
         settings(),
       );
     } finally {
-      countCases('4 (no raw unsafe characters)', { ...counter, note: () => 'each run in text and JSON' });
+      countCases('4 (no raw unsafe characters)', { ...counter, note: () => `each run in text, JSON and one of ${OTHER_FORMATS.join('/') || 'no other format'}` });
     }
   }, TIMEOUT);
 
@@ -309,7 +315,7 @@ describe('tfguard contract on mutated real plans (fast-check)', () => {
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
     try {
       await fc.assert(
-        fc.asyncProperty(anyCase, fc.constantFrom<Format>('text', 'json'), async (testCase, format) => {
+        fc.asyncProperty(anyCase, fc.constantFrom(...ALL_FORMATS), async (testCase, format) => {
           counter.cases++;
           const once = build(testCase).bytes;
           const again = build(testCase).bytes;

@@ -43,3 +43,15 @@ export function entryMarkedStrings(entry: Json | undefined): Set<string> {
   markedStrings(change.after, change.after_sensitive, out);
   return out;
 }
+
+/** The strings of `value` that `mark` leaves unmarked (the complement of markedStrings). */
+export function unmarkedStrings(value: Json | undefined, mark: Json | undefined, out: Set<string>): void {
+  const stack: [Json | undefined, Json | undefined][] = [[value, mark]];
+  while (stack.length > 0) {
+    const [node, nodeMark] = stack.pop() as [Json | undefined, Json | undefined];
+    if (nodeMark === true) continue;
+    if (typeof node === 'string') out.add(node);
+    else if (Array.isArray(node)) node.forEach((child, index) => stack.push([child, Array.isArray(nodeMark) ? nodeMark[index] : undefined]));
+    else if (isObject(node)) for (const [key, child] of Object.entries(node)) stack.push([child, isObject(nodeMark) ? nodeMark[key] : undefined]);
+  }
+}

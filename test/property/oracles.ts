@@ -4,7 +4,7 @@
  * an output may not contain.
  */
 import { all, JObject, type JValue } from './json-dup.js';
-import { allStrings, entryMarkedStrings, isObject, markedStrings } from './marks.js';
+import { allStrings, entryMarkedStrings, isObject, markedStrings, unmarkedStrings } from './marks.js';
 import { FORGET_ACTION_LISTS, SAFE_ACTION_LISTS } from './mutations.js';
 import { CATALOGUE, type Json, type JsonObject } from './seeds.js';
 
@@ -215,10 +215,11 @@ export function sensitiveStrings(doc: JsonObject): Set<string> {
 }
 
 /**
- * Strings tfguard may print by design, because they name things rather than being values:
- * addresses, types, names, providers, modes, reasons, actions, replace_paths steps, deposed keys,
- * versions; an import ID unless its own entry marks a value equal to it sensitive; protection
- * attributes at unmarked positions.
+ * Strings tfguard may print by design: what names things (addresses, types, names, providers,
+ * modes, reasons, actions, replace_paths steps, deposed keys, versions), and the values of an
+ * entry's change that no mark covers (attribute changes, protection attributes, an import ID)
+ * unless the entry marks a value equal to them sensitive: a copy of a secret in an unmarked
+ * attribute (terraform_data's `output`, a planted note, an import ID) is still the secret.
  */
 export function printableStrings(doc: JsonObject): string[] {
   const out = new Set<string>();
@@ -234,17 +235,13 @@ export function printableStrings(doc: JsonObject): string[] {
     if (!isObject(change)) continue;
     if (Array.isArray(change.actions)) change.actions.forEach(add);
     if (Array.isArray(change.replace_paths)) for (const path of change.replace_paths) if (Array.isArray(path)) path.forEach(add);
+    const own = entryMarkedStrings(entry);
     const id = get(change, 'importing', 'id');
-    if (typeof id === 'string' && !entryMarkedStrings(entry).has(id)) out.add(id);
-    const protection = typeof entry.type === 'string' ? (CATALOGUE.protection.get(entry.type) ?? []) : [];
-    for (const side of ['before', 'after'] as const) {
-      const marks = change[`${side}_sensitive`];
-      for (const attribute of protection) {
-        const mark = marks === true ? true : get(marks, attribute);
-        if (mark === true || isObject(mark) || Array.isArray(mark)) continue;
-        allStrings(get(change[side], attribute), out);
-      }
-    }
+    const unmarked = new Set<string>();
+    if (typeof id === 'string') unmarked.add(id);
+    unmarkedStrings(change.before, change.before_sensitive, unmarked);
+    unmarkedStrings(change.after, change.after_sensitive, unmarked);
+    for (const value of unmarked) if (!own.has(value)) out.add(value);
   }
   for (const values of [get(doc, 'planned_values'), get(doc, 'prior_state', 'values')]) {
     for (const resource of moduleResourcesPlain(get(values, 'root_module'))) for (const key of identifiers) add(resource[key]);

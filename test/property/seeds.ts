@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/paths.js';
 
@@ -28,7 +28,8 @@ export const SEEDS: readonly Seed[] = [
   ...jsonFiles('test/fixtures/derived'),
   ...readdirSync(join(ROOT, 'examples'))
     .sort()
-    .map((dir) => `examples/${dir}/plan.json`),
+    .map((dir) => `examples/${dir}/plan.json`)
+    .filter((name) => existsSync(join(ROOT, name))),
 ].map((name) => ({ name, doc: JSON.parse(readFileSync(join(ROOT, name), 'utf8')) as JsonObject }));
 
 export const seedByName = (name: string): Seed => {
