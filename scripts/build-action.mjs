@@ -14,23 +14,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { jsonAsParse } from './esbuild-plugins.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'action-dist');
 const HCL2JSON = join(ROOT, 'node_modules', '@cdktf', 'hcl2json');
 const WASM = 'main.wasm.gz';
-
-/** Same idea as scripts/build.mjs: tfguard's own JSON data as `JSON.parse('…')`, which V8 reads faster than object literals. */
-const jsonAsParse = {
-  name: 'json-as-parse',
-  setup(builder) {
-    builder.onLoad({ filter: /\.json$/ }, async (args) => {
-      if (args.path.includes('node_modules')) return undefined;
-      const text = await readFile(args.path, 'utf8');
-      return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(text)))});`, loader: 'js' };
-    });
-  },
-};
 
 /**
  * @cdktf/hcl2json reads `<its lib>/../main.wasm.gz`. Bundled, its `__dirname` would not exist (ESM)

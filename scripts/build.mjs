@@ -2,25 +2,8 @@
 // then bundles the CLI and the library with esbuild (type-checking is `npm run typecheck`).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-
-/**
- * Bundles JSON data (the catalogue, the default policy, the schemas) as `JSON.parse('…')`
- * instead of object literals: V8 parses a JSON string far faster than the same data as
- * JavaScript, which keeps start-up small.
- */
-const jsonAsParse = {
-  name: 'json-as-parse',
-  setup(builder) {
-    builder.onLoad({ filter: /\.json$/ }, async (args) => {
-      // Only tfguard's own data: dependencies `require` their JSON and expect the plain object.
-      if (args.path.includes('node_modules')) return undefined;
-      const text = await readFile(args.path, 'utf8');
-      return { contents: `export default JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(text)))});`, loader: 'js' };
-    });
-  },
-};
+import { jsonAsParse } from './esbuild-plugins.mjs';
 
 const common = {
   plugins: [jsonAsParse],
