@@ -29684,14 +29684,14 @@ import { resolve as resolve7 } from "node:path";
 // src/approval/apply.ts
 function applyApprovals(findings, valid) {
   const approvers = [...new Set(valid.map((approval) => approval.approver))];
-  const hardRules2 = /* @__PURE__ */ new Set();
+  const hardRules = /* @__PURE__ */ new Set();
   const applied = findings.map((finding2) => {
-    if (finding2.enforcement === "hard-mandatory") hardRules2.add(finding2.rule);
+    if (finding2.enforcement === "hard-mandatory") hardRules.add(finding2.rule);
     const takesApprovals = finding2.enforcement === "soft-mandatory" && finding2.approvalsRequired > 0;
     if (!takesApprovals) return { ...finding2, approved: false, approvedBy: [] };
     return { ...finding2, approved: approvers.length >= finding2.approvalsRequired, approvedBy: [...approvers] };
   });
-  const uncounted = hardRules2.size === 0 ? [] : approvers.map((approver) => ({ approver, reason: "hard-mandatory rule", rules: [...hardRules2] }));
+  const uncounted = hardRules.size === 0 ? [] : approvers.map((approver) => ({ approver, reason: "hard-mandatory rule", rules: [...hardRules] }));
   return { findings: applied, uncounted };
 }
 function validApprovals(checks) {
@@ -32654,15 +32654,18 @@ function guidanceFor(input) {
   if (input.enforcement === "hard-mandatory") {
     list2.push({ action: "change-plan", text: "A hard-mandatory rule: no approval can clear this; the plan must change" });
   } else if (input.approvalsRequired > 0) {
-    const id = input.approverIds.length === 1 ? input.approverIds[0] : "<approver-id>";
+    const id = input.approverIds.length === 1 ? input.approverIds[0] : "YOUR-APPROVER-ID";
     list2.push({
       action: "approve",
       text: `${input.approvalsRequired} senior approval${input.approvalsRequired > 1 ? "s" : ""} of change set ${input.digest}: a signed record, or an approving review of the pull request's head commit by a listed approver`,
       digest: input.digest,
-      command: `tfguard approve ${input.planSource} --as ${id} --key ~/.ssh/id_ed25519`
+      command: `tfguard approve ${shellWord(input.planSource.startsWith("-") && input.planSource !== "-" ? `./${input.planSource}` : input.planSource)} --as=${shellWord(id)} --key ~/.ssh/id_ed25519`
     });
   }
   return list2;
+}
+function shellWord(word) {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 function renameTarget(deleted, all) {
   const creates = all.filter((item) => item.kind === "create" && item.type === deleted.type && item.module === deleted.module && item.address !== deleted.address);
@@ -32894,7 +32897,7 @@ function reportDowngrade(change, downgrade) {
 init_errors();
 
 // package.json
-var package_default = JSON.parse('{"name":"tfguard","version":"0.1.0","description":"Gate destructive Terraform/OpenTofu plan changes on stateful resources behind recorded senior approval","type":"module","license":"MIT","bin":{"tfguard":"./dist/cli.js"},"exports":{".":"./dist/index.js","./package.json":"./package.json"},"files":["dist","policies","README.md"],"engines":{"node":">=20.19.0"},"scripts":{"build":"node scripts/build.mjs","prepare":"node scripts/build.mjs","typecheck":"tsc --noEmit","test":"vitest run","bench":"node bench/run.mjs","fixtures":"bash scripts/generate-fixtures.sh"},"dependencies":{"@cdktf/hcl2json":"0.21.0"},"devDependencies":{"@actions/core":"3.0.1","@microsoft/jest-sarif":"1.0.0-beta.0","@octokit/core":"7.0.8","@octokit/plugin-paginate-rest":"16.0.0","@types/node":"^20.19.43","@types/picomatch":"^4.0.3","@types/sarif":"2.1.7","@types/shell-quote":"1.7.5","@types/yargs":"^17.0.35","ajv":"^8.20.0","diff":"9.0.0","esbuild":"^0.28.2","fast-check":"4.11.0","marked":"18.2.1","picomatch":"^4.0.7","shell-quote":"1.12.0","typescript":"~6.0.3","vitest":"^4.1.12","yargs":"^18.2.0"}}');
+var package_default = JSON.parse('{"name":"tfguard","version":"0.1.0","description":"Gate destructive Terraform/OpenTofu plan changes on stateful resources behind recorded senior approval","type":"module","license":"MIT","bin":{"tfguard":"./dist/cli.js"},"exports":{".":"./dist/index.js","./package.json":"./package.json"},"files":["dist","policies","README.md"],"engines":{"node":">=20.19.0"},"scripts":{"build":"node scripts/build.mjs","prepare":"node scripts/build.mjs","typecheck":"tsc --noEmit","test":"vitest run","bench":"node bench/run.mjs","fixtures":"bash scripts/generate-fixtures.sh"},"dependencies":{"@cdktf/hcl2json":"0.21.0"},"devDependencies":{"@actions/core":"3.0.1","@microsoft/jest-sarif":"1.0.0-beta.0","@octokit/core":"7.0.8","@octokit/plugin-paginate-rest":"16.0.0","@types/node":"^20.19.43","@types/picomatch":"^4.0.3","@types/sarif":"2.1.7","@types/shell-quote":"1.7.5","@types/yargs":"^17.0.35","ajv":"^8.20.0","diff":"9.0.0","esbuild":"^0.28.2","fast-check":"4.11.0","marked":"18.2.1","picomatch":"^4.0.7","shell-quote":"1.12.0","typescript":"~6.0.3","vitest":"^4.1.12","yaml":"2.9.1","yargs":"^18.2.0"}}');
 
 // src/shared/version.ts
 var VERSION6 = package_default.version;
@@ -33682,160 +33685,6 @@ function xmlAttribute(value) {
   return xmlText(value).replace(/["']/g, (char) => char === '"' ? "&quot;" : "&apos;");
 }
 
-// src/render/text.ts
-init_escape();
-
-// src/render/palette.ts
-var wrap = (open2, close) => (text) => `\x1B[${open2}m${text}\x1B[${close}m`;
-var COLOURS = {
-  red: wrap(31, 39),
-  yellow: wrap(33, 39),
-  green: wrap(32, 39),
-  cyan: wrap(36, 39),
-  bold: wrap(1, 22),
-  dim: wrap(2, 22)
-};
-var identity = (text) => text;
-var PLAIN = { red: identity, yellow: identity, green: identity, cyan: identity, bold: identity, dim: identity };
-
-// src/render/text.ts
-var VERDICT_TEXT = {
-  allow: "ALLOWED",
-  warn: "ALLOWED WITH WARNINGS",
-  block: "BLOCKED",
-  error: "ERROR"
-};
-function renderText(report, palette = PLAIN) {
-  const lines2 = [];
-  const { plan } = report;
-  const producer = plan.terraform_version ? `${plan.tool === "opentofu" ? "OpenTofu" : "Terraform"} ${terminalSafe(plan.terraform_version)}, ` : "";
-  lines2.push(`${palette.bold("tfguard")} ${terminalSafe(plan.source)} ${palette.dim(`(${producer}plan format ${terminalSafe(plan.format_version)})`)}`);
-  lines2.push("");
-  const blocking = report.findings.filter((finding2) => finding2.effect === "block" && !finding2.approved);
-  const warnings = report.findings.filter((finding2) => finding2.effect === "warn");
-  if (blocking.length > 0) {
-    lines2.push(palette.red(palette.bold(`\u2716 Blocking (${blocking.length})`)));
-    pushFindings(lines2, blocking, report, palette);
-  }
-  if (warnings.length > 0) {
-    lines2.push(palette.yellow(palette.bold(`\u25B2 Warnings (${warnings.length})`)));
-    pushFindings(lines2, warnings, report, palette);
-  }
-  if (report.notices.length > 0) {
-    lines2.push(palette.cyan(palette.bold(`\u2139 Notes (${report.notices.length})`)));
-    for (const notice of report.notices) {
-      lines2.push(`  ${notice.address ? `${terminalSafe(notice.address)}: ` : ""}${terminalSafe(notice.message)}`);
-    }
-    lines2.push("");
-  }
-  if (report.approvals.length > 0) {
-    lines2.push(palette.bold(`\u270E Approvals (${report.approvals.length})`));
-    for (const approval of report.approvals) {
-      const who = approval.approver ?? (approval.reviewer ? `@${approval.reviewer}` : "unknown");
-      const what = approval.via === "ssh" ? `signed record ${approval.file}` : `GitHub review ${approval.review}`;
-      const reason = approval.reason === null ? "" : terminalSafe(approval.reason);
-      const outcome = approval.reason === null ? palette.green("counts") : approval.valid ? palette.yellow(reason) : palette.red(`does not count: ${reason}`);
-      lines2.push(`  ${terminalSafe(who)}  ${terminalSafe(what)}: ${outcome}`);
-    }
-    lines2.push("");
-  }
-  if (report.findings.length === 0) {
-    lines2.push(palette.green("No destructive changes that need attention."));
-    lines2.push("");
-  }
-  const { provenance } = report;
-  lines2.push(`Provenance  ${provenance.ai ? "AI-generated" : "human"} (${terminalSafe(provenanceBasisText(provenance))})`);
-  if (provenance.range) {
-    const { base, head, commits, source } = provenance.range;
-    lines2.push(`Commits     ${terminalSafe(base.slice(0, 12))}..${terminalSafe(head.slice(0, 12))}: ${commits} commit${commits === 1 ? "" : "s"} read from ${source}${provenance.range.truncated ? " (the API listing stops at 250)" : ""}`);
-  }
-  if (provenance.authors.length > 0) {
-    const shown = provenance.authors.slice(0, 5).map((author) => terminalSafe(authorText(author)));
-    lines2.push(`Authors     ${shown.join(", ")}${provenance.authors.length > 5 ? `, and ${provenance.authors.length - 5} more` : ""}`);
-  }
-  lines2.push(`Changes     ${report.summary.destructive} destructive, ${report.summary.stateful_destructive} on stateful resources; ${report.whole_environment.destroyed} of ${report.whole_environment.existing} existing resources destroyed or replaced`);
-  lines2.push(`Digest      ${plan.digest}`);
-  lines2.push(`Policy      ${report.policy.sources.map(terminalSafe).join(", ")}${report.policy.environment ? ` (environment ${terminalSafe(report.policy.environment)})` : ""}`);
-  for (const item of report.policy.loosened) lines2.push(`            ${terminalSafe(item.source)} loosens on purpose: ${terminalSafe(item.what)}`);
-  lines2.push("");
-  lines2.push(verdictLine(report, palette));
-  return `${lines2.join("\n")}
-`;
-}
-var textRenderer = {
-  name: "text",
-  describe: "for terminals: what blocks, then what warns, then notes",
-  render: (report, options) => [renderText(report, options.palette)]
-};
-function pushFindings(lines2, findings, report, palette) {
-  for (const finding2 of findings) {
-    const ask = approvalAsk(finding2);
-    const rule = palette.dim(`[${finding2.rule}: ${finding2.enforcement}${ask ? `, ${ask}` : ""}]`);
-    if (finding2.address === null) {
-      lines2.push(`  ${palette.bold("whole environment")}  ${terminalSafe(finding2.message)} ${rule}`);
-      continue;
-    }
-    if (finding2.downgrade_index !== void 0) {
-      lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}  ${terminalSafe(finding2.message)} ${rule}`);
-      const { attribute, before, after } = downgradeText(report.protection_downgrades[finding2.downgrade_index]);
-      lines2.push(`      ${terminalSafe(attribute)}: ${terminalSafe(before)} \u2192 ${terminalSafe(after)}`);
-      continue;
-    }
-    lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}${finding2.deposed ? palette.dim(` (deposed object ${terminalSafe(finding2.deposed)})`) : ""}  ${terminalSafe(finding2.message)} ${rule}`);
-    if (finding2.change_index !== void 0) pushChange(lines2, report.changes[finding2.change_index]);
-  }
-  lines2.push("");
-}
-function pushChange(lines2, change) {
-  const order = orderText(change);
-  lines2.push(`      ${terminalSafe(kindText(change))}${order ? `, ${order}` : ""} \xB7 ${terminalSafe(change.type)} (${terminalSafe(holdsText(change))}) \xB7 actions ${terminalSafe(change.actions.join(", "))}`);
-  if (change.why) lines2.push(`      holds: ${terminalSafe(change.why)}`);
-  if (change.not_stateful_reason) lines2.push(`      holds no data: ${terminalSafe(change.not_stateful_reason)}`);
-  const why = whyText(change);
-  if (why) lines2.push(`      why: ${terminalSafe(why)}`);
-  if (change.previous_address) lines2.push(`      moved from ${terminalSafe(change.previous_address)}`);
-  if (change.importing) lines2.push(`      imported${change.importing.id ? ` (id ${terminalSafe(change.importing.id)})` : ""} in this plan`);
-  if (change.deferred_reason) lines2.push(`      deferred to a later plan (${terminalSafe(change.deferred_reason)})`);
-  if (change.deletion_note) lines2.push(`      note: ${terminalSafe(change.deletion_note)}`);
-}
-function verdictLine(report, palette) {
-  const head = VERDICT_TEXT[report.verdict];
-  const { summary: summary2 } = report;
-  switch (report.verdict) {
-    case "block": {
-      const needed = summary2.approvals_missing;
-      const more = needed < summary2.approvals_needed ? " more" : "";
-      const ask = summary2.hard_mandatory_blocking > 0 ? `: ${summary2.hard_mandatory_blocking} hard-mandatory finding(s) allow no approval, so the plan must change` : `: ${needed}${more} senior approver${needed > 1 ? "s" : ""} must approve change set ${report.plan.digest}, or the plan must change`;
-      const line = `${palette.red(palette.bold(head))} \u2014 ${summary2.blocking} blocking finding(s)${ask} (exit 1)`;
-      return summary2.hard_mandatory_blocking > 0 ? line : `${line}
-${howToApprove(report)}`;
-    }
-    case "error":
-      return palette.red(palette.bold(head)) + " \u2014 the plan errored; an errored plan is never a pass (exit 2)";
-    case "warn":
-      return palette.yellow(palette.bold(head)) + ` \u2014 ${summary2.warnings} warning(s) (exit 0)`;
-    case "allow":
-      return palette.green(palette.bold(head)) + " (exit 0)";
-  }
-}
-function howToApprove(report) {
-  const { approvers } = report.policy;
-  const ids = approvers.length > 0 ? approvers.map((approver) => terminalSafe(approver.id)).join(", ") : "none yet: add approver blocks to the policy";
-  const environment = report.policy.environment ? ` --environment ${terminalSafe(report.policy.environment)}` : "";
-  const lines2 = [`To approve: a senior runs \`tfguard approve ${terminalSafe(report.plan.source)} --as <id> --key ~/.ssh/id_ed25519${environment}\` and commits the record (approvers: ${ids})`];
-  if (approvers.some((approver) => approver.github !== null)) lines2.push("            or approves the pull request's head commit on GitHub as a listed approver");
-  return lines2.join("\n");
-}
-
-// src/render/index.ts
-var RENDERERS = {
-  text: textRenderer,
-  json: jsonRenderer,
-  sarif: sarifRenderer,
-  junit: junitRenderer
-};
-var FORMATS = Object.keys(RENDERERS);
-
 // node_modules/diff/libesm/diff/base.js
 var Diff = class {
   diff(oldStr, newStr, options = {}) {
@@ -34145,6 +33994,11 @@ function renderMarkdown(report, options = {}) {
   if (full !== null) return full;
   return shortened(document, options.maxLength, options);
 }
+var markdownRenderer = {
+  name: "markdown",
+  describe: "for GitHub job summaries and pull-request comments: what blocks, what warns, what a reviewer must do",
+  render: (report) => wholePieces(layout(report, {}))
+};
 function layout(report, options) {
   const blocking = [];
   const warnings = [];
@@ -34167,7 +34021,8 @@ function layout(report, options) {
       tier: 1,
       head: "",
       total: trust.length,
-      items: () => trust.map((notice) => ({ text: `> \u26A0\uFE0F **Policy:** ${markdownSafe(notice.message)}
+      items: () => trust.map((notice) => ({ text: `> [!WARNING]
+> **Policy:** ${markdownSafe(notice.message)}
 
 ` })),
       open: Infinity
@@ -34235,7 +34090,7 @@ Nothing here destroys an object; forgotten objects leave Terraform's management 
     },
     provenanceSection(report),
     approvalsSection(report)
-  ].filter((section) => section.total > 0 || section.noun === "provenance evidence" || section.noun === "approvals");
+  ].filter((section) => section.total > 0 || section.noun === "provenance evidence" || section.noun === "approvals" && report.summary.approvals_needed > 0);
   return { marker: options.marker ? `${options.marker}
 
 ` : "", head: headline(report, blocking), sections, tail: reviewerSteps(report, blocking) };
@@ -34243,17 +34098,17 @@ Nothing here destroys an object; forgotten objects leave Terraform's management 
 function* mapLazily(list2, render) {
   for (const item of list2) yield render(item);
 }
-function* sectionPieces(section, shown, withDetail, hidden) {
+function* sectionPieces(section, shown, shownCount, withDetail) {
   yield section.head;
   let count2 = 0;
   let last = section.head;
   for (const item of shown) {
-    if (count2 === section.open) yield last = foldOpen(section);
+    if (count2 === section.open) yield last = foldOpen(shownCount - section.open, section.noun);
     yield last = item.text;
     if (item.detail && withDetail(count2)) yield last = item.detail;
     count2 += 1;
   }
-  const cut2 = hidden(count2);
+  const cut2 = section.total - count2;
   if (cut2 > 0) yield last = omission(cut2, section.noun);
   if (count2 > section.open) yield last = FOLD_CLOSE;
   if (!last.endsWith("\n\n")) yield "\n";
@@ -34261,7 +34116,7 @@ function* sectionPieces(section, shown, withDetail, hidden) {
 function* wholePieces(document) {
   yield document.marker;
   yield document.head;
-  for (const section of document.sections) yield* sectionPieces(section, section.items(), () => true, () => 0);
+  for (const section of document.sections) yield* sectionPieces(section, section.items(), section.total, () => true);
   yield document.tail;
 }
 function fitsWhole(document, maxLength) {
@@ -34276,10 +34131,7 @@ function fitsWhole(document, maxLength) {
 }
 function shortened(document, maxLength, options) {
   const admitted = document.sections.map((section) => ({ section, items: [], details: [], opened: false }));
-  const worstNotice = cutNotice(
-    admitted.flatMap(({ section }) => [{ noun: section.noun, hidden: section.total, of: section.total }, ...section.detailTier !== void 0 ? [{ noun: "attribute diffs", hidden: section.total, of: section.total }] : []]),
-    options.reportLocation
-  );
+  const worstNotice = cutNotice(admitted.flatMap((entry) => cutsOf(entry, true)), options.reportLocation);
   let budget = maxLength - bytes(document.marker) - bytes(document.head) - bytes(worstNotice) - bytes(document.tail);
   if (budget >= 0) {
     const tiers = [...new Set(document.sections.flatMap((section) => [section.tier, section.detailTier ?? section.tier]))].sort((a, b) => a - b);
@@ -34289,22 +34141,25 @@ function shortened(document, maxLength, options) {
         if (entry.section.detailTier === tier) budget = admitDetails(entry, budget);
       }
     }
-    const cuts = admitted.flatMap(({ section, items, details }) => {
-      const list2 = [{ noun: section.noun, hidden: section.total - items.length, of: section.total }];
-      const withDetail = items.filter((item) => item.detail !== void 0).length;
-      const detailsShown = details.filter(Boolean).length;
-      if (withDetail > detailsShown) list2.push({ noun: "attribute diffs", hidden: withDetail - detailsShown, of: withDetail });
-      return list2;
-    });
-    let text = document.marker + document.head + cutNotice(cuts, options.reportLocation);
+    let text = document.marker + document.head + cutNotice(admitted.flatMap((entry) => cutsOf(entry)), options.reportLocation);
     for (const { section, items, details, opened } of admitted) {
       if (!opened) continue;
-      for (const piece of sectionPieces(section, items, (index) => details[index] === true, (count2) => section.total - count2)) text += piece;
+      for (const piece of sectionPieces(section, items, items.length, (index) => details[index] === true)) text += piece;
     }
     text += document.tail;
     if (bytes(text) <= maxLength) return text;
   }
   return minimal(document, maxLength, options.reportLocation);
+}
+function cutsOf({ section, items, details, opened }, worst = false) {
+  if (section.total === 0) return opened && !worst ? [] : [{ noun: `${section.name ?? section.noun} section`, hidden: 1, of: 1 }];
+  const cuts = [{ noun: section.noun, hidden: worst ? section.total : section.total - items.length, of: section.total }];
+  if (section.detailTier !== void 0) {
+    const withDetail = worst ? section.total : items.filter((item) => item.detail !== void 0).length;
+    const shown = worst ? 0 : details.filter(Boolean).length;
+    if (withDetail > shown) cuts.push({ noun: "attribute diffs", hidden: withDetail - shown, of: withDetail });
+  }
+  return cuts;
 }
 function admitItems(entry, budget) {
   const { section } = entry;
@@ -34313,7 +34168,7 @@ function admitItems(entry, budget) {
   let left = budget - opening;
   let count2 = 0;
   for (const item of section.items()) {
-    const cost = bytes(item.text) + (count2 === section.open ? bytes(foldOpen(section)) + bytes(FOLD_CLOSE) : 0);
+    const cost = bytes(item.text) + (count2 === section.open ? bytes(foldOpen(section.total, section.noun)) + bytes(FOLD_CLOSE) : 0);
     if (cost > left) break;
     left -= cost;
     entry.items.push(item);
@@ -34353,13 +34208,14 @@ function cutNotice(cuts, location) {
   const parts = cuts.filter((cut2) => cut2.hidden > 0).map((cut2) => cut2.of === 1 && cut2.hidden === 1 ? `the ${cut2.noun}` : `${cut2.hidden} of ${cut2.of} ${cut2.noun}`);
   if (parts.length === 0) return "";
   const where2 = location ? `The full report is in ${markdownSafe(location)}.` : "Run `tfguard --format markdown` on the plan for the full report.";
-  return `> \u2702\uFE0F **Shortened to fit:** not shown here are ${listed(parts)}. ${where2}
+  return `> [!NOTE]
+> \u2702\uFE0F **Shortened to fit:** not shown here are ${listed(parts)}. ${where2}
 
 `;
 }
-function foldOpen(section) {
+function foldOpen(inside, noun) {
   return `
-<details><summary>${Math.max(0, section.total - section.open)} more ${section.noun}</summary>
+<details><summary>${inside} more ${noun}</summary>
 
 `;
 }
@@ -34401,7 +34257,7 @@ function askLine(report, blocking) {
   const { summary: summary2 } = report;
   switch (report.verdict) {
     case "block":
-      if (summary2.hard_mandatory_blocking > 0) return `**To pass:** the plan must change. ${count(summary2.hard_mandatory_blocking, "blocking finding")} ${summary2.hard_mandatory_blocking === 1 ? "comes" : "come"} from hard-mandatory rules (${hardRules(blocking)}), which no approval can clear.`;
+      if (summary2.hard_mandatory_blocking > 0) return `**To pass:** the plan must change. ${hardFindings(summary2.hard_mandatory_blocking, blocking)}, which no approval can clear.`;
       if (summary2.approvals_missing > 0) return `**To pass:** ${missingApprovals(report)} of change set ${markdownCode(report.plan.digest)}, or a plan without these changes. See *What a reviewer must do* below.`;
       return "**To pass:** the plan must change.";
     case "error":
@@ -34416,13 +34272,14 @@ function missingApprovals(report) {
   const { approvals_missing: missing, approvals_needed: needed } = report.summary;
   return `${missing}${missing < needed ? " more" : ""} senior approval${missing === 1 ? "" : "s"}`;
 }
-function hardRules(blocking) {
+function hardFindings(hard, blocking) {
   const names = [...new Set(blocking.filter((finding2) => finding2.enforcement === "hard-mandatory").map((finding2) => finding2.rule))];
-  return listed(names.map((name) => markdownCode(name)));
+  const rules = names.length === 1 ? `a hard-mandatory rule (${markdownCode(names[0])})` : `hard-mandatory rules (${listed(names.slice(0, MAX_LISTED).map((name) => markdownCode(name)), names.length - MAX_LISTED)})`;
+  return `${count(hard, "blocking finding")} ${hard === 1 ? "comes" : "come"} from ${rules}`;
 }
 function reviewerSteps(report, blocking) {
   const { summary: summary2 } = report;
-  const head = "### \u{1F9D1}\u200D\u2696\uFE0F What a reviewer must do\n\n";
+  const head = "### \u{1F449} What a reviewer must do\n\n";
   switch (report.verdict) {
     case "error":
       return `${head}**Fix the plan.** \`terraform plan\` errored, so this is not a complete picture of what apply would do. Fix the errors it printed and plan again; no approval clears an errored plan.
@@ -34439,7 +34296,7 @@ function reviewerSteps(report, blocking) {
   if (summary2.hard_mandatory_blocking > 0) {
     const others = summary2.blocking - summary2.hard_mandatory_blocking;
     const rest = others > 0 ? ` Once it does, the other ${count(others, "blocking finding")} still ${others === 1 ? "needs" : "need"} senior approval of the new plan's change set.` : "";
-    return `${head}**The plan must change.** ${count(summary2.hard_mandatory_blocking, "blocking finding")} ${summary2.hard_mandatory_blocking === 1 ? "comes" : "come"} from hard-mandatory rules (${hardRules(blocking)}): no approval can clear ${summary2.hard_mandatory_blocking === 1 ? "it" : "them"}. The guidance under each finding says what would pass.${rest}
+    return `${head}**The plan must change.** ${hardFindings(summary2.hard_mandatory_blocking, blocking)}: no approval can clear ${summary2.hard_mandatory_blocking === 1 ? "it" : "them"}. The guidance under each finding says what would pass.${rest}
 `;
   }
   if (summary2.approvals_missing === 0) return `${head}**The plan must change:** no approval can clear what blocks.
@@ -34451,7 +34308,7 @@ function reviewerSteps(report, blocking) {
 
 `];
   if (approvers.length === 0) {
-    lines2.push("> \u26A0\uFE0F **The policy lists no approvers yet**, so no approval can count: add `approver` blocks to it, and read it from the base branch (`--policy-ref`).\n\n");
+    lines2.push("> [!WARNING]\n> **The policy lists no approvers yet**, so no approval can count: add `approver` blocks to it, and read it from the base branch (`--policy-ref`).\n\n");
   }
   const logins = approvers.filter((approver) => approver.github !== null);
   const ids = approvers.map((approver) => approver.id);
@@ -34471,10 +34328,11 @@ function reviewerSteps(report, blocking) {
 `);
   }
   const id = ids.length === 1 ? shellQuote(ids[0]) : "YOUR-APPROVER-ID";
-  const environment = report.policy.environment ? ` --environment ${shellQuote(report.policy.environment)}` : "";
-  const plan = report.plan.source === "<stdin>" ? "PLAN.json" : shellQuote(report.plan.source);
+  const environment = report.policy.environment ? ` --environment=${shellQuote(report.policy.environment)}` : "";
+  const source = report.plan.source.startsWith("-") ? `./${report.plan.source}` : report.plan.source;
+  const plan = report.plan.source === "<stdin>" ? "PLAN.json" : shellQuote(source);
   const message = shellQuote(`Approve tfguard change set ${shortDigest(report.plan.digest).replace("\u2026", "")}`);
-  lines2.push(markdownCodeBlock(`tfguard approve ${plan} --as ${id} --key ~/.ssh/id_ed25519${environment}
+  lines2.push(markdownCodeBlock(`tfguard approve ${plan} --as=${id} --key ~/.ssh/id_ed25519${environment}
 git add .tfguard/approvals && git commit -m ${message} && git push`, "sh"));
   return lines2.join("");
 }
@@ -34596,7 +34454,7 @@ function attributeDiff(change) {
     const path = terminalSafe(attribute.path);
     const side = (value) => value === ABSENT ? "" : `${displayLines(value).map((line, index) => index === 0 ? `${path} = ${line}` : line).join("\n")}
 `;
-    const parts = diffLines(side(attribute.before), side(attribute.after));
+    const parts = attribute.before === attribute.after ? [{ removed: true, added: false, value: side(attribute.before) }, { removed: false, added: true, value: side(attribute.after) }] : diffLines(side(attribute.before), side(attribute.after));
     let lastAdded = -1;
     for (const part of parts) {
       const sign2 = part.added ? "+" : part.removed ? "-" : " ";
@@ -34717,6 +34575,7 @@ function provenanceSection(report) {
 `);
   return {
     noun: "provenance evidence",
+    name: "provenance",
     tier: 4,
     head: lines2.join(""),
     total: provenance.evidence.length,
@@ -34746,10 +34605,11 @@ ${state}${missing}
 function approvalLine(approval) {
   const who = approval.approver !== null ? markdownCode(approval.approver) : "an unlisted approver";
   const via = approval.via === "ssh" ? `signed record ${markdownCode(approval.file ?? "")}${approval.expires_at ? `, expires ${markdownCode(approval.expires_at)}` : ""}` : `GitHub review ${markdownCode(String(approval.review ?? ""))}${approval.reviewer ? ` by ${markdownCode(approval.reviewer)}` : ""}${approval.commit ? ` on commit ${markdownCode(approval.commit.slice(0, 12))}` : ""}`;
-  const outcome = approval.reason === null ? "\u2705 counts" : approval.valid ? `\u26A0\uFE0F valid but not counted: ${markdownSafe(approval.reason)}` : `\u274C does not count: ${markdownSafe(approval.reason)}`;
+  const outcome = approval.reason === null ? "\u2705 counts" : approval.valid ? `\u26A0\uFE0F valid, not counted: ${markdownSafe(approval.reason)}` : `\u274C does not count: ${markdownSafe(approval.reason)}`;
+  const [icon, ...words] = outcome.split(" ");
   const comment2 = approval.comment ? `
   - their reason: ${markdownSafe(approval.comment)}` : "";
-  return `- ${outcome}: ${who}, ${via}${comment2}
+  return `- ${icon} ${who}, ${via}: ${words.join(" ")}${comment2}
 `;
 }
 function count(n, noun) {
@@ -34760,6 +34620,161 @@ function listed(parts, more = 0, last = "and") {
   if (all.length <= 1) return all.join("");
   return `${all.slice(0, -1).join(", ")} ${last} ${all[all.length - 1]}`;
 }
+
+// src/render/text.ts
+init_escape();
+
+// src/render/palette.ts
+var wrap = (open2, close) => (text) => `\x1B[${open2}m${text}\x1B[${close}m`;
+var COLOURS = {
+  red: wrap(31, 39),
+  yellow: wrap(33, 39),
+  green: wrap(32, 39),
+  cyan: wrap(36, 39),
+  bold: wrap(1, 22),
+  dim: wrap(2, 22)
+};
+var identity = (text) => text;
+var PLAIN = { red: identity, yellow: identity, green: identity, cyan: identity, bold: identity, dim: identity };
+
+// src/render/text.ts
+var VERDICT_TEXT = {
+  allow: "ALLOWED",
+  warn: "ALLOWED WITH WARNINGS",
+  block: "BLOCKED",
+  error: "ERROR"
+};
+function renderText(report, palette = PLAIN) {
+  const lines2 = [];
+  const { plan } = report;
+  const producer = plan.terraform_version ? `${plan.tool === "opentofu" ? "OpenTofu" : "Terraform"} ${terminalSafe(plan.terraform_version)}, ` : "";
+  lines2.push(`${palette.bold("tfguard")} ${terminalSafe(plan.source)} ${palette.dim(`(${producer}plan format ${terminalSafe(plan.format_version)})`)}`);
+  lines2.push("");
+  const blocking = report.findings.filter((finding2) => finding2.effect === "block" && !finding2.approved);
+  const warnings = report.findings.filter((finding2) => finding2.effect === "warn");
+  if (blocking.length > 0) {
+    lines2.push(palette.red(palette.bold(`\u2716 Blocking (${blocking.length})`)));
+    pushFindings(lines2, blocking, report, palette);
+  }
+  if (warnings.length > 0) {
+    lines2.push(palette.yellow(palette.bold(`\u25B2 Warnings (${warnings.length})`)));
+    pushFindings(lines2, warnings, report, palette);
+  }
+  if (report.notices.length > 0) {
+    lines2.push(palette.cyan(palette.bold(`\u2139 Notes (${report.notices.length})`)));
+    for (const notice of report.notices) {
+      lines2.push(`  ${notice.address ? `${terminalSafe(notice.address)}: ` : ""}${terminalSafe(notice.message)}`);
+    }
+    lines2.push("");
+  }
+  if (report.approvals.length > 0) {
+    lines2.push(palette.bold(`\u270E Approvals (${report.approvals.length})`));
+    for (const approval of report.approvals) {
+      const who = approval.approver ?? (approval.reviewer ? `@${approval.reviewer}` : "unknown");
+      const what = approval.via === "ssh" ? `signed record ${approval.file}` : `GitHub review ${approval.review}`;
+      const reason = approval.reason === null ? "" : terminalSafe(approval.reason);
+      const outcome = approval.reason === null ? palette.green("counts") : approval.valid ? palette.yellow(reason) : palette.red(`does not count: ${reason}`);
+      lines2.push(`  ${terminalSafe(who)}  ${terminalSafe(what)}: ${outcome}`);
+    }
+    lines2.push("");
+  }
+  if (report.findings.length === 0) {
+    lines2.push(palette.green("No destructive changes that need attention."));
+    lines2.push("");
+  }
+  const { provenance } = report;
+  lines2.push(`Provenance  ${provenance.ai ? "AI-generated" : "human"} (${terminalSafe(provenanceBasisText(provenance))})`);
+  if (provenance.range) {
+    const { base, head, commits, source } = provenance.range;
+    lines2.push(`Commits     ${terminalSafe(base.slice(0, 12))}..${terminalSafe(head.slice(0, 12))}: ${commits} commit${commits === 1 ? "" : "s"} read from ${source}${provenance.range.truncated ? " (the API listing stops at 250)" : ""}`);
+  }
+  if (provenance.authors.length > 0) {
+    const shown = provenance.authors.slice(0, 5).map((author) => terminalSafe(authorText(author)));
+    lines2.push(`Authors     ${shown.join(", ")}${provenance.authors.length > 5 ? `, and ${provenance.authors.length - 5} more` : ""}`);
+  }
+  lines2.push(`Changes     ${report.summary.destructive} destructive, ${report.summary.stateful_destructive} on stateful resources; ${report.whole_environment.destroyed} of ${report.whole_environment.existing} existing resources destroyed or replaced`);
+  lines2.push(`Digest      ${plan.digest}`);
+  lines2.push(`Policy      ${report.policy.sources.map(terminalSafe).join(", ")}${report.policy.environment ? ` (environment ${terminalSafe(report.policy.environment)})` : ""}`);
+  for (const item of report.policy.loosened) lines2.push(`            ${terminalSafe(item.source)} loosens on purpose: ${terminalSafe(item.what)}`);
+  lines2.push("");
+  lines2.push(verdictLine(report, palette));
+  return `${lines2.join("\n")}
+`;
+}
+var textRenderer = {
+  name: "text",
+  describe: "for terminals: what blocks, then what warns, then notes",
+  render: (report, options) => [renderText(report, options.palette)]
+};
+function pushFindings(lines2, findings, report, palette) {
+  for (const finding2 of findings) {
+    const ask = approvalAsk(finding2);
+    const rule = palette.dim(`[${finding2.rule}: ${finding2.enforcement}${ask ? `, ${ask}` : ""}]`);
+    if (finding2.address === null) {
+      lines2.push(`  ${palette.bold("whole environment")}  ${terminalSafe(finding2.message)} ${rule}`);
+      continue;
+    }
+    if (finding2.downgrade_index !== void 0) {
+      lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}  ${terminalSafe(finding2.message)} ${rule}`);
+      const { attribute, before, after } = downgradeText(report.protection_downgrades[finding2.downgrade_index]);
+      lines2.push(`      ${terminalSafe(attribute)}: ${terminalSafe(before)} \u2192 ${terminalSafe(after)}`);
+      continue;
+    }
+    lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}${finding2.deposed ? palette.dim(` (deposed object ${terminalSafe(finding2.deposed)})`) : ""}  ${terminalSafe(finding2.message)} ${rule}`);
+    if (finding2.change_index !== void 0) pushChange(lines2, report.changes[finding2.change_index]);
+  }
+  lines2.push("");
+}
+function pushChange(lines2, change) {
+  const order = orderText(change);
+  lines2.push(`      ${terminalSafe(kindText(change))}${order ? `, ${order}` : ""} \xB7 ${terminalSafe(change.type)} (${terminalSafe(holdsText(change))}) \xB7 actions ${terminalSafe(change.actions.join(", "))}`);
+  if (change.why) lines2.push(`      holds: ${terminalSafe(change.why)}`);
+  if (change.not_stateful_reason) lines2.push(`      holds no data: ${terminalSafe(change.not_stateful_reason)}`);
+  const why = whyText(change);
+  if (why) lines2.push(`      why: ${terminalSafe(why)}`);
+  if (change.previous_address) lines2.push(`      moved from ${terminalSafe(change.previous_address)}`);
+  if (change.importing) lines2.push(`      imported${change.importing.id ? ` (id ${terminalSafe(change.importing.id)})` : ""} in this plan`);
+  if (change.deferred_reason) lines2.push(`      deferred to a later plan (${terminalSafe(change.deferred_reason)})`);
+  if (change.deletion_note) lines2.push(`      note: ${terminalSafe(change.deletion_note)}`);
+}
+function verdictLine(report, palette) {
+  const head = VERDICT_TEXT[report.verdict];
+  const { summary: summary2 } = report;
+  switch (report.verdict) {
+    case "block": {
+      const needed = summary2.approvals_missing;
+      const more = needed < summary2.approvals_needed ? " more" : "";
+      const ask = summary2.hard_mandatory_blocking > 0 ? `: ${summary2.hard_mandatory_blocking} hard-mandatory finding(s) allow no approval, so the plan must change` : `: ${needed}${more} senior approver${needed > 1 ? "s" : ""} must approve change set ${report.plan.digest}, or the plan must change`;
+      const line = `${palette.red(palette.bold(head))} \u2014 ${summary2.blocking} blocking finding(s)${ask} (exit 1)`;
+      return summary2.hard_mandatory_blocking > 0 ? line : `${line}
+${howToApprove(report)}`;
+    }
+    case "error":
+      return palette.red(palette.bold(head)) + " \u2014 the plan errored; an errored plan is never a pass (exit 2)";
+    case "warn":
+      return palette.yellow(palette.bold(head)) + ` \u2014 ${summary2.warnings} warning(s) (exit 0)`;
+    case "allow":
+      return palette.green(palette.bold(head)) + " (exit 0)";
+  }
+}
+function howToApprove(report) {
+  const { approvers } = report.policy;
+  const ids = approvers.length > 0 ? approvers.map((approver) => terminalSafe(approver.id)).join(", ") : "none yet: add approver blocks to the policy";
+  const environment = report.policy.environment ? ` --environment ${terminalSafe(report.policy.environment)}` : "";
+  const lines2 = [`To approve: a senior runs \`tfguard approve ${terminalSafe(report.plan.source)} --as <id> --key ~/.ssh/id_ed25519${environment}\` and commits the record (approvers: ${ids})`];
+  if (approvers.some((approver) => approver.github !== null)) lines2.push("            or approves the pull request's head commit on GitHub as a listed approver");
+  return lines2.join("\n");
+}
+
+// src/render/index.ts
+var RENDERERS = {
+  text: textRenderer,
+  json: jsonRenderer,
+  markdown: markdownRenderer,
+  sarif: sarifRenderer,
+  junit: junitRenderer
+};
+var FORMATS = Object.keys(RENDERERS);
 
 // src/render/renderer.ts
 function renderToString(renderer, report, options) {

@@ -1,5 +1,6 @@
 import { jsonRenderer } from './json.js';
 import { junitRenderer } from './junit.js';
+import { markdownRenderer } from './markdown.js';
 import { sarifRenderer } from './sarif.js';
 import type { Renderer } from './renderer.js';
 import { textRenderer } from './text.js';
@@ -8,6 +9,7 @@ import { textRenderer } from './text.js';
 export const RENDERERS = {
   text: textRenderer,
   json: jsonRenderer,
+  markdown: markdownRenderer,
   sarif: sarifRenderer,
   junit: junitRenderer,
 } as const satisfies Record<string, Renderer>;

@@ -48,15 +48,20 @@ export function guidanceFor(input: GuidanceInput): Guidance[] {
   if (input.enforcement === 'hard-mandatory') {
     list.push({ action: 'change-plan', text: 'A hard-mandatory rule: no approval can clear this; the plan must change' });
   } else if (input.approvalsRequired > 0) {
-    const id = input.approverIds.length === 1 ? input.approverIds[0]! : '<approver-id>';
+    const id = input.approverIds.length === 1 ? input.approverIds[0]! : 'YOUR-APPROVER-ID';
     list.push({
       action: 'approve',
       text: `${input.approvalsRequired} senior approval${input.approvalsRequired > 1 ? 's' : ''} of change set ${input.digest}: a signed record, or an approving review of the pull request's head commit by a listed approver`,
       digest: input.digest,
-      command: `tfguard approve ${input.planSource} --as ${id} --key ~/.ssh/id_ed25519`,
+      command: `tfguard approve ${shellWord(input.planSource.startsWith('-') && input.planSource !== '-' ? `./${input.planSource}` : input.planSource)} --as=${shellWord(id)} --key ~/.ssh/id_ed25519`,
     });
   }
   return list;
+}
+
+/** A word safe to paste into a POSIX shell: left bare when it is plainly safe, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** The one create of the same type in the same module, when there is exactly one: the likely new name. */

@@ -174,7 +174,7 @@ describe('JUnit renderer', () => {
       'why: an attribute that cannot be updated in place changed; changed: engine; engine forces a new resource',
       'to pass: Keep engine as it is: changing it forces a new aws_db_instance, which destroys the old one',
       "to pass: 1 senior approval of change set sha256:cc2c7252b00c1949601efe4ae7e1d8142f4a57906afc83b67dd33b7aafbf4807: a signed record, or an approving review of the pull request's head commit by a listed approver",
-      '  run: tfguard approve examples/environment-recreation/plan.json --as <approver-id> --key ~/.ssh/id_ed25519',
+      '  run: tfguard approve examples/environment-recreation/plan.json --as=YOUR-APPROVER-ID --key ~/.ssh/id_ed25519',
     ]);
     const whole = children(root, 'testsuite').find((suite) => suite.attributes.name === 'whole-environment')!;
     expect(children(whole, 'testcase').map((item) => item.attributes.name)).toEqual(['whole environment']);

@@ -10,7 +10,7 @@ describe('guidance in blocking findings', () => {
     const db = report.findings.find((finding) => finding.address === 'aws_db_instance.main' && finding.rule === 'stateful-destroy')!;
     expect(db.guidance).toEqual([
       expect.objectContaining({ action: 'keep-attribute', attributes: ['engine'] }),
-      expect.objectContaining({ action: 'approve', digest: report.plan.digest, command: expect.stringMatching(/^tfguard approve .*environment-recreation\/plan\.json --as <approver-id> --key/) }),
+      expect.objectContaining({ action: 'approve', digest: report.plan.digest, command: expect.stringMatching(/^tfguard approve .*environment-recreation\/plan\.json --as=YOUR-APPROVER-ID --key/) }),
     ]);
     // Warnings and approved findings carry none.
     expect(report.findings.filter((finding) => finding.effect === 'warn').every((finding) => finding.guidance === undefined)).toBe(true);
