@@ -122,7 +122,8 @@ async function approvalsOf(request: CheckRequest, collected: CollectedFacts): Pr
   const env = request.env ?? {};
   const pullRequest = collected.facts.pullRequest;
   const records = loadApprovalRecords(request.approvals ?? [], cwd);
-  const repository = request.repository ?? (await repositoryOf({ cwd, env, ...(pullRequest ? { pullRequestRepository: pullRequest.repository } : {}) }));
+  // Only a signed record binds a repository; without one, no git call is spent on finding it.
+  const repository = request.repository ?? (records.length > 0 ? await repositoryOf({ cwd, env, ...(pullRequest ? { pullRequestRepository: pullRequest.repository } : {}) }) : null);
   const token = request.githubToken ?? (env.GITHUB_TOKEN || undefined);
   let reviews: ApprovalInput['reviews'];
   if (pullRequest && token !== undefined) {
