@@ -26,6 +26,8 @@ export function moduleTreeResources(root: JsonValue | undefined, rootPath: strin
         if (!isObject(resource)) return { ok: false, path: at, problem: 'is not an object' };
         if (typeof resource.address !== 'string' || resource.address === '') return { ok: false, path: at, problem: 'has no `address`' };
         if (typeof resource.mode !== 'string') return { ok: false, path: at, problem: `(${resource.address}) has no \`mode\`` };
+        // As in resource_changes: a managed resource under another spelling would be left out of every count and cross-check.
+        if (resource.mode !== 'managed' && resource.mode !== 'data') return { ok: false, path: at, problem: `(${resource.address}) has \`mode\` ${JSON.stringify(resource.mode)}, neither "managed" nor "data"` };
         resources.push({ address: resource.address, mode: resource.mode });
       }
     }

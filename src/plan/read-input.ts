@@ -113,6 +113,10 @@ function isZip(bytes: Buffer): boolean {
 /** UTF-8 by default; UTF-16 with a BOM as Windows PowerShell 5 writes with `>`. */
 function decode(bytes: Buffer, source: string): string {
   if (bytes.length > inputLimit()) throw tooLarge(source);
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16 && bytes.length % 2 !== 0) {
+    throw new TfguardError(source, `UTF-16 text (it starts with a byte-order mark) with an odd number of bytes (${bytes.length}), so it is cut off`, 'Re-create it with `terraform show -json plan.tfplan > plan.json`, and make sure the write finished');
+  }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const swapped = Buffer.from(bytes.subarray(2));

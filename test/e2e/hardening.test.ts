@@ -158,3 +158,19 @@ describe('plans that pass because something unknown was dropped', () => {
     expectRefused(await check(document), new RegExp(`contradicts itself: resource_changes keeps ${entry.address.replace(/[.[\]"]/g, '\\$&')}`));
   });
 });
+
+describe('found by the property suite', () => {
+  it('UTF-16 with an odd number of bytes is one clear line, not an internal error', async () => {
+    for (const bom of [[0xfe, 0xff], [0xff, 0xfe]]) {
+      expectRefused(await runMain(['-'], { input: Buffer.from([...bom, 0x00]) }), /UTF-16 text .* odd number of bytes \(3\)|the plan is empty/);
+    }
+    expectRefused(await runMain(['-'], { input: Buffer.from([0xfe, 0xff, 0x00]) }), /odd number of bytes/);
+  });
+
+  it.each(['prior_state', 'planned_values'])('a %s resource whose mode is neither managed nor data is refused, so nothing goes away unseen', async (section) => {
+    const document = real('no-changes');
+    const root = section === 'prior_state' ? document.prior_state.values.root_module : document.planned_values.root_module;
+    root.resources[0].mode = '##[warning]planted';
+    expectRefused(await check(document), /mode` "#\\u0023\[warning\]planted", neither "managed" nor "data"/);
+  });
+});
