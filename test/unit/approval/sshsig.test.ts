@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mpint, str, u32 } from '../../helpers/ssh-wire.js';
 import {
   formatSshPublicKey,
   readOpenSshPrivateKey,
@@ -42,21 +43,6 @@ const keygenFingerprints = new Map(
 
 // --- SSH wire format, written independently of the code under test (RFC 4251 §5, PROTOCOL.sshsig) ---
 
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const str = (value: string | Buffer): Buffer => {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
-  return Buffer.concat([u32(bytes.length), bytes]);
-};
-const mpint = (magnitude: Buffer): Buffer => {
-  let start = 0;
-  while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
-  const minimal = magnitude.subarray(start);
-  return str((minimal[0]! & 0x80) !== 0 ? Buffer.concat([Buffer.of(0), minimal]) : minimal);
-};
 const sha = (algorithm: string, data: Buffer | string): Buffer => createHash(algorithm).update(data).digest();
 
 function readStrings(data: Buffer, count: number): { fields: Buffer[]; rest: Buffer } {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { str, u32, wire } from '../../helpers/ssh-wire.js';
 import { describe, expect, it } from 'vitest';
 import { parseSshPublicKey, type SshPublicKey } from '../../../src/shared/ssh-key.js';
 import { ROOT } from '../../helpers/paths.js';
@@ -21,17 +22,6 @@ const keygen = new Map(
     }),
 );
 
-// SSH wire format (RFC 4251 §5): uint32 length + bytes.
-const u32 = (n: number): Buffer => {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-};
-const str = (value: string | Buffer): Buffer => {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
-  return Buffer.concat([u32(bytes.length), bytes]);
-};
-const wire = (...fields: (string | Buffer)[]): Buffer => Buffer.concat(fields.map(str));
 const fieldsOf = (blob: Buffer): Buffer[] => {
   const out: Buffer[] = [];
   for (let at = 0; at < blob.length; ) {
