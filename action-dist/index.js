@@ -30738,6 +30738,10 @@ function isZip(bytes2) {
 }
 function decode2(bytes2, source) {
   if (bytes2.length > inputLimit()) throw tooLarge(source);
+  const utf16 = bytes2[0] === 255 && bytes2[1] === 254 || bytes2[0] === 254 && bytes2[1] === 255;
+  if (utf16 && bytes2.length % 2 !== 0) {
+    throw new TfguardError(source, `UTF-16 text (it starts with a byte-order mark) with an odd number of bytes (${bytes2.length}), so it is cut off`, "Re-create it with `terraform show -json plan.tfplan > plan.json`, and make sure the write finished");
+  }
   if (bytes2[0] === 255 && bytes2[1] === 254) return bytes2.subarray(2).toString("utf16le");
   if (bytes2[0] === 254 && bytes2[1] === 255) {
     const swapped = Buffer.from(bytes2.subarray(2));
@@ -30811,6 +30815,7 @@ function moduleTreeResources(root, rootPath) {
         if (!isObject(resource)) return { ok: false, path: at, problem: "is not an object" };
         if (typeof resource.address !== "string" || resource.address === "") return { ok: false, path: at, problem: "has no `address`" };
         if (typeof resource.mode !== "string") return { ok: false, path: at, problem: `(${resource.address}) has no \`mode\`` };
+        if (resource.mode !== "managed" && resource.mode !== "data") return { ok: false, path: at, problem: `(${resource.address}) has \`mode\` ${JSON.stringify(resource.mode)}, neither "managed" nor "data"` };
         resources.push({ address: resource.address, mode: resource.mode });
       }
     }
@@ -32945,7 +32950,7 @@ async function approvalsOf(request2, collected) {
   const env = request2.env ?? {};
   const pullRequest = collected.facts.pullRequest;
   const records = loadApprovalRecords(request2.approvals ?? [], cwd);
-  const repository = request2.repository ?? await repositoryOf({ cwd, env, ...pullRequest ? { pullRequestRepository: pullRequest.repository } : {} });
+  const repository = request2.repository ?? (records.length > 0 ? await repositoryOf({ cwd, env, ...pullRequest ? { pullRequestRepository: pullRequest.repository } : {} }) : null);
   const token = request2.githubToken ?? (env.GITHUB_TOKEN || void 0);
   let reviews;
   if (pullRequest && token !== void 0) {
@@ -33248,7 +33253,7 @@ function requirementText(finding2, report) {
 function noticeNotification(notice) {
   return {
     descriptor: { id: notice.kind },
-    level: notice.kind === "errored" ? "error" : "note",
+    level: notice.kind === "errored" ? "error" : notice.kind === "policy-changed" || notice.kind === "policy-loosened" ? "warning" : "note",
     message: { text: messageText(`${notice.address ? `${notice.address}: ` : ""}${notice.message}`) }
   };
 }
@@ -33536,6 +33541,7 @@ var junitRenderer = {
     yield "</testsuites>\n";
   }
 };
+var LOUD_NOTICES = /* @__PURE__ */ new Set(["policy-changed", "policy-loosened"]);
 function testSuites(report) {
   const byRule = /* @__PURE__ */ new Map();
   for (const finding2 of report.findings) {
@@ -33545,6 +33551,10 @@ function testSuites(report) {
   }
   const suites = [];
   if (report.verdict === "error") suites.push(suite("plan", [], [erroredPlanCase(report)]));
+  const policyNotices = report.notices.filter((notice) => LOUD_NOTICES.has(notice.kind));
+  if (policyNotices.length > 0) {
+    suites.push(suite("policy", [], policyNotices.map((notice) => ({ classname: "policy", name: notice.kind, outcome: { kind: "passed", output: [notice.message] } }))));
+  }
   for (const rule of report.rules) {
     const findings = byRule.get(rule.name) ?? [];
     byRule.delete(rule.name);

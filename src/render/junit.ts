@@ -38,6 +38,9 @@ interface SuiteCounts {
   skipped: number;
 }
 
+/** Notices about the policy itself, which every format must show. */
+const LOUD_NOTICES = new Set(['policy-changed', 'policy-loosened']);
+
 interface TestCase {
   classname: string;
   name: string;
@@ -63,6 +66,11 @@ function testSuites(report: Report): TestSuite[] {
   }
   const suites: TestSuite[] = [];
   if (report.verdict === 'error') suites.push(suite('plan', [], [erroredPlanCase(report)]));
+  // Where the policy came from is part of the verdict: a policy the change under review brought or loosened is said here too.
+  const policyNotices = report.notices.filter((notice) => LOUD_NOTICES.has(notice.kind));
+  if (policyNotices.length > 0) {
+    suites.push(suite('policy', [], policyNotices.map((notice) => ({ classname: 'policy', name: notice.kind, outcome: { kind: 'passed', output: [notice.message] } }))));
+  }
   for (const rule of report.rules) {
     const findings = byRule.get(rule.name) ?? [];
     byRule.delete(rule.name);

@@ -236,7 +236,7 @@ function requirementText(finding: ReportFinding, report: Report): string {
 function noticeNotification(notice: ReportNotice): Sarif.Notification {
   return {
     descriptor: { id: notice.kind },
-    level: notice.kind === 'errored' ? 'error' : 'note',
+    level: notice.kind === 'errored' ? 'error' : notice.kind === 'policy-changed' || notice.kind === 'policy-loosened' ? 'warning' : 'note',
     message: { text: messageText(`${notice.address ? `${notice.address}: ` : ''}${notice.message}`) },
   };
 }
