@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { runCheck } from './commands/check.js';
@@ -150,6 +151,82 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           exitCode = outcome.exitCode;
         },
       )
+      .command(
+        'exec',
+        'Run terraform, tofu or terragrunt so that the plan applied is the plan checked: tfguard exec [options] -- terraform apply …',
+        (command) =>
+          command
+            .parserConfiguration({ 'populate--': true })
+            .usage('$0 exec [options] -- terraform|tofu|terragrunt COMMAND [args]\n\napply PLANFILE: check the plan, apply it only when allowed. apply/destroy without a plan: plan to a private file, check it, apply exactly it. State surgery (state rm, workspace delete, force-unlock, import …) is refused for AI-generated runs. Everything else runs as given.')
+            .options(policyOption)
+            .option('approvals', { type: 'string', describe: 'Approval record file or directory; repeat for more (default: .tfguard/approvals/ when it exists)' })
+            .option('provenance', { choices: ['auto', 'ai', 'human'] as const, default: 'auto' as const, describe: 'auto: decide from the evidence; ai/human: declare it. A coding agent\'s environment (CLAUDECODE=1 …) always counts as AI' })
+            .option('environment', { alias: 'e', type: 'string', describe: 'Environment or workspace name, for rules scoped with match.environments (default: $TF_WORKSPACE)' }),
+        async (args) => {
+          const { runExec } = await import('./commands/exec.js');
+          const terraformArgv = ((args['--'] ?? []) as unknown[]).map((arg) => planArg(arg));
+          const outcome = await runExec({
+            argv: terraformArgv,
+            cwd: io.cwd,
+            env: io.env,
+            policy: policyList(args.policy),
+            ...(args.approvals !== undefined ? { approvals: policyList(args.approvals) } : {}),
+            provenance: args.provenance,
+            ...((args.environment ?? (io.env.TF_WORKSPACE || undefined)) !== undefined ? { environmentName: args.environment ?? io.env.TF_WORKSPACE! } : {}),
+            io: {
+              messages: io.stderr,
+              // The binary's own process: terraform gets the terminal, so it can prompt. Tests capture it instead.
+              terraform: io.stdin === undefined ? 'inherit' : { stdout: io.stdout, stderr: io.stderr },
+              ...(io.stdin === undefined && process.stdin.isTTY ? { confirm: terminalConfirm } : {}),
+            },
+          });
+          await printErrors(io, outcome.errors, debug);
+          exitCode = outcome.exitCode;
+        },
+      )
+      .command('hook <command>', 'Pre-command hooks for coding agents: claude-code, gemini-cli, install', (command) =>
+        command
+          .command(
+            'claude-code',
+            'Claude Code PreToolUse hook for the Bash tool: reads the hook JSON on stdin, denies a terraform apply the check blocks',
+            (sub) => sub.options(policyOption).option('approvals', { type: 'string', describe: 'Approval record file or directory; repeat for more' }),
+            async (args) => {
+              const { runClaudeCodeHook } = await import('./agents/claude-code.js');
+              exitCode = await writeHookResult(io, await runClaudeCodeHook(await hookRun(io, args)));
+            },
+          )
+          .command(
+            'gemini-cli',
+            'Gemini CLI BeforeTool hook for run_shell_command: reads the hook JSON on stdin, denies a terraform apply the check blocks',
+            (sub) => sub.options(policyOption).option('approvals', { type: 'string', describe: 'Approval record file or directory; repeat for more' }),
+            async (args) => {
+              const { runGeminiCliHook } = await import('./agents/gemini-cli.js');
+              exitCode = await writeHookResult(io, await runGeminiCliHook(await hookRun(io, args)));
+            },
+          )
+          .command(
+            'install <agent>',
+            "Add tfguard's hook to the project's agent settings (.claude/settings.json, .gemini/settings.json), leaving the rest as it is",
+            (sub) =>
+              sub
+                .positional('agent', { choices: ['claude-code', 'gemini-cli'] as const, demandOption: true })
+                .option('dry-run', { type: 'boolean', default: false, describe: 'Print the change as a diff and write nothing' })
+                .option('command', { type: 'string', describe: 'The hook command to write (default: tfguard from the project\'s node_modules, else this CLI\'s path)' }),
+            async (args) => {
+              const { installHook } = await import('./agents/install.js');
+              const outcome = installHook({
+                agent: args.agent,
+                projectDir: io.cwd,
+                dryRun: args['dry-run'],
+                ...(args.command !== undefined ? { command: args.command } : {}),
+                ...(runningCliPath() !== undefined ? { cliPath: runningCliPath()! } : {}),
+              });
+              await out(renderInstallOutcome(outcome, args['dry-run']));
+              exitCode = 0;
+            },
+          )
+          .demandCommand(1, 'Give a hook command: claude-code, gemini-cli or install'),
+      )
       .command('policy <command>', 'Validate, test or print policy files', (command) =>
         command
           .command(
@@ -224,6 +301,63 @@ function renderApproveOutcome(outcome: ApproveOutcome): string {
   if (outcome.signCommand) lines.push('', 'Sign it with the key listed for you in the policy:', `  ${terminalSafe(outcome.signCommand)}`);
   lines.push('', 'Commit the record (and its .sig) to the change under review; `tfguard check` verifies it.');
   return `${lines.join('\n')}\n`;
+}
+
+/** One hook call from the CLI: the agent's JSON from stdin, the options given in the hook command. */
+async function hookRun(io: CliIo, args: { policy?: string | string[]; approvals?: string | string[] }): Promise<import('./agents/hook-input.js').HookRun> {
+  const { readHookInput } = await import('./agents/hook-input.js');
+  return {
+    readInput: () => readHookInput(io.stdin),
+    env: io.env,
+    cwd: io.cwd,
+    policy: policyList(args.policy),
+    ...(args.approvals !== undefined ? { approvals: policyList(args.approvals) } : {}),
+  };
+}
+
+/** Prints a hook's answer exactly as its agent reads it; the exit code is the agent's protocol, not tfguard's usual one. */
+async function writeHookResult(io: CliIo, result: import('./agents/hook-input.js').HookResult): Promise<number> {
+  try {
+    if (result.stdout !== '') await writePieces(io.stdout, [result.stdout]);
+    if (result.stderr !== '') await writePieces(io.stderr, [result.stderr], 'stderr');
+  } catch {
+    return 2; // the answer could not be written: block
+  }
+  return result.exitCode;
+}
+
+function renderInstallOutcome(outcome: import('./agents/install.js').InstallOutcome, dryRun: boolean): string {
+  const lines: string[] = [];
+  if (dryRun) lines.push(outcome.changed ? outcome.diff.trimEnd() : `${outcome.file}: nothing to change`, '');
+  if (outcome.changed) lines.push(`${dryRun ? 'Would add' : 'Added'} tfguard's hook to ${outcome.file}${outcome.created ? ' (a new file)' : ''}: ${outcome.command}`);
+  for (const note of outcome.notes) lines.push(note);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The CLI file that is running (dist/cli.js), for a hook command when tfguard is not a dependency of the project. */
+function runningCliPath(): string | undefined {
+  const script = process.argv[1];
+  if (script === undefined) return undefined;
+  try {
+    return realpathSync(script);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks on the terminal, as terraform does before an apply: only "yes" approves. */
+async function terminalConfirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  const cancel = new AbortController();
+  prompt.on('SIGINT', () => cancel.abort()); // Ctrl-C at the prompt: no
+  try {
+    return (await prompt.question(question, { signal: cancel.signal })).trim() === 'yes';
+  } catch {
+    return false;
+  } finally {
+    prompt.close();
+  }
 }
 
 function usageError(message: string): never {
