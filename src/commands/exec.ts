@@ -19,6 +19,7 @@ import { TfguardError } from '../shared/errors.js';
 import { terminalSafe } from '../shared/escape.js';
 import { runCheck, type CheckOutcome, type CheckRequest } from './check.js';
 import { renderOptionsFor } from './render-options.js';
+import { firstDiagnosticLine } from '../plan/read-input.js';
 import {
   chdirOf,
   classifyInvocation,
@@ -375,19 +376,10 @@ function stepFailed(what: string, result: ChildResult, fix: string): TfguardErro
     result.error ? `could not run (${result.error.code ?? result.error.message})`
     : result.signal !== null ? `was ended by ${result.signal}`
     : `exited with code ${result.code}`;
-  const detail = firstLine(result.stderr ?? '');
+  const detail = firstDiagnosticLine(result.stderr ?? '');
   return new TfguardError(what, `${how}${detail !== '' ? ` (${terminalSafe(detail)})` : ''}; nothing was applied`, fix);
 }
 
-function firstLine(text: string): string {
-  // Terraform's diagnostics start with box-drawing borders; keep the first line with words in it.
-  return (
-    text
-      .split(/\r?\n/)
-      .map((line) => line.replace(/^[\s│╷╵]+/, '').trim())
-      .find((line) => /[A-Za-z]/.test(line)) ?? ''
-  ).replace(/\u001b\[[0-9;]*m/g, '');
-}
 
 function stopIfInterrupted(interrupts: Interrupts, after: string): void {
   if (interrupts.received !== undefined) {

@@ -156,7 +156,7 @@ async function showBinaryPlan(path: string, source: string, terraformBin: string
       throw new TfguardError(source, `running \`${bin} show -json\` failed (${result.error.message})`, 'Check --terraform-bin, or convert the plan yourself with `terraform show -json`');
     }
     if (result.status !== 0) {
-      const detail = firstLine(result.stderr.toString('utf8')) || `exit code ${result.status}`;
+      const detail = firstDiagnosticLine(result.stderr.toString('utf8')) || `exit code ${result.status}`;
       throw new TfguardError(
         source,
         `\`${bin} show -json\` could not read this binary plan (${detail})`,
@@ -174,7 +174,8 @@ async function showBinaryPlan(path: string, source: string, terraformBin: string
   );
 }
 
-function firstLine(text: string): string {
+/** The first line of Terraform's (or OpenTofu's) stderr that has words in it, without borders or colours. */
+export function firstDiagnosticLine(text: string): string {
   // Terraform's diagnostics start with box-drawing borders; keep the first line with words in it.
   return (
     text
