@@ -23605,7 +23605,8 @@ var init_blocks = __esm({
         shape: "labelled",
         children: { match: { shape: "single", children: { whole_environment: { shape: "single" } } }, approval: { shape: "single" } }
       },
-      approver: { shape: "labelled" }
+      approver: { shape: "labelled" },
+      agents: { shape: "single" }
     };
   }
 });
@@ -27536,7 +27537,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!(key0 === "$schema" || key0 === "version" || key0 === "description" || key0 === "stateful" || key0 === "rule" || key0 === "approver" || key0 === "provenance")) {
+      if (!(key0 === "$schema" || key0 === "version" || key0 === "description" || key0 === "stateful" || key0 === "rule" || key0 === "approver" || key0 === "provenance" || key0 === "agents")) {
         const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31, data };
         if (vErrors === null) {
           vErrors = [err0];
@@ -28351,12 +28352,74 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.agents !== void 0) {
+      let data45 = data.agents;
+      if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+        for (const key10 in data45) {
+          if (!(key10 === "allow_state_surgery" || key10 === "loosen")) {
+            const err68 = { instancePath: instancePath + "/agents", schemaPath: "#/properties/agents/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31.properties.agents, data: data45 };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+        }
+        if (data45.allow_state_surgery !== void 0) {
+          let data46 = data45.allow_state_surgery;
+          if (Array.isArray(data46)) {
+            const len12 = data46.length;
+            for (let i12 = 0; i12 < len12; i12++) {
+              let data47 = data46[i12];
+              if (!(data47 === "state rm" || data47 === "state mv" || data47 === "state push" || data47 === "state replace-provider" || data47 === "workspace delete" || data47 === "force-unlock" || data47 === "import")) {
+                const err69 = { instancePath: instancePath + "/agents/allow_state_surgery/" + i12, schemaPath: "#/properties/agents/properties/allow_state_surgery/items/enum", keyword: "enum", params: { allowedValues: schema31.properties.agents.properties.allow_state_surgery.items.enum }, message: "must be equal to one of the allowed values", schema: schema31.properties.agents.properties.allow_state_surgery.items.enum, parentSchema: schema31.properties.agents.properties.allow_state_surgery.items, data: data47 };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err70 = { instancePath: instancePath + "/agents/allow_state_surgery", schemaPath: "#/properties/agents/properties/allow_state_surgery/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.agents.properties.allow_state_surgery.type, parentSchema: schema31.properties.agents.properties.allow_state_surgery, data: data46 };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
+          }
+        }
+        if (data45.loosen !== void 0) {
+          let data48 = data45.loosen;
+          if (typeof data48 !== "boolean") {
+            const err71 = { instancePath: instancePath + "/agents/loosen", schemaPath: "#/properties/agents/properties/loosen/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema31.properties.agents.properties.loosen.type, parentSchema: schema31.properties.agents.properties.loosen, data: data48 };
+            if (vErrors === null) {
+              vErrors = [err71];
+            } else {
+              vErrors.push(err71);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err72 = { instancePath: instancePath + "/agents", schemaPath: "#/properties/agents/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.properties.agents.type, parentSchema: schema31.properties.agents, data: data45 };
+        if (vErrors === null) {
+          vErrors = [err72];
+        } else {
+          vErrors.push(err72);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err68 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err73 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
-      vErrors = [err68];
+      vErrors = [err73];
     } else {
-      vErrors.push(err68);
+      vErrors.push(err73);
     }
     errors++;
   }
@@ -28928,7 +28991,7 @@ var init_validators = __esm({
     import_ucs2length = __toESM(require_ucs2length(), 1);
     __ucs2length = { default: import_ucs2length.default.default ?? import_ucs2length.default };
     validatePolicy = validate20;
-    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://tfguard.dev/schemas/policy.schema.json", "title": "tfguard policy file", "description": 'A tfguard policy, written in HCL (policy.hcl) or JSON (policy.json); both have this model. In HCL, `rule "name" { \u2026 }` and `approver "id" { \u2026 }` are labelled blocks and `stateful`, `provenance`, `match`, `approval`, `whole_environment` are blocks. Reference: docs/policy.md.', "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "Editor hint: the schema this file follows." }, "version": { "const": 1, "description": "Policy language version. Only 1 exists." }, "description": { "type": "string", "description": "What this policy file is for." }, "stateful": { "type": "object", "additionalProperties": false, "description": "Which resources count as stateful, on top of (or instead of) the built-in catalogue.", "properties": { "catalogue": { "type": "boolean", "description": "Use the built-in stateful catalogue (default true). Turning it off in a later file is loosening." }, "types": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource type globs that are stateful (e.g. `custom_db_*`)." }, "addresses": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource address globs that are stateful (e.g. `module.data.**`)." }, "modules": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Module address globs: every resource inside a matching module is stateful (e.g. `module.storage*`)." }, "tags": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Resources whose tags (or Google labels) contain all these key/value pairs are stateful." }, "exclude_types": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource type globs that are never stateful, even if catalogued or matched above. Loosening in a later file." }, "exclude_addresses": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource address globs that are never stateful. Loosening in a later file." }, "severity": { "enum": ["critical", "high", "medium"], "description": "Severity given to resources this block makes stateful that the catalogue does not know (default high)." }, "loosen": { "type": "boolean", "description": "This file knowingly loosens the stateful settings of an earlier file (catalogue off, exclusions)." } } }, "rule": { "type": "object", "description": "Rules by name. Each finding names its rule.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/rule" } }, "approver": { "type": "object", "description": "The senior engineers whose approvals count, by id.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9_.@-]*$" }, "additionalProperties": { "$ref": "#/$defs/approver" } }, "provenance": { "type": "object", "additionalProperties": false, "description": "How AI-generated changes are recognised.", "properties": { "unknown": { "enum": ["ai", "human"], "description": "What a change of unknown provenance counts as \u2014 no git history, an empty range, an unreadable base (default ai). human in a later file is loosening." }, "no_evidence": { "enum": ["ai", "human"], "description": "What a change counts as when its history was read and holds no AI signal (default human). human in a later file over ai is loosening. Not the same as unknown: there nothing could be read." }, "ai_signatures": { "type": "object", "additionalProperties": false, "description": "Extra signatures of AI tools, added to the built-in ones.", "properties": { "trailers": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Commit trailer globs, e.g. `Co-authored-by: *[bot]*`." }, "authors": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Commit author or committer name/email globs, e.g. `*agent*@example.com`." }, "labels": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Pull-request label globs, e.g. `ai-generated`." }, "branch_prefixes": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Head-branch prefixes, e.g. `agent/`." }, "messages": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Commit message line globs, e.g. `Generated with *`." } } }, "loosen": { "type": "boolean", "description": "This file knowingly loosens provenance (unknown = human) set by an earlier file." } } } }, "$defs": { "rule": { "type": "object", "additionalProperties": false, "required": ["enforcement"], "properties": { "description": { "type": "string", "description": "Why the rule exists." }, "enabled": { "type": "boolean", "description": "false switches the rule off (default true). Loosening in a later file." }, "match": { "$ref": "#/$defs/match" }, "enforcement": { "enum": ["advisory", "soft-mandatory", "hard-mandatory"], "description": "advisory: report only. soft-mandatory: blocks unless recorded approvals cover it. hard-mandatory: blocks; no approval overrides it." }, "approval": { "type": "object", "additionalProperties": false, "required": ["count"], "description": "Approvals a soft-mandatory rule needs. Required for soft-mandatory, not allowed otherwise.", "properties": { "when": { "enum": ["ai", "always"], "description": "ai (default): only AI-generated changes need approval (human ones only warn). always: every change does." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "Distinct senior approvers needed." } } }, "message": { "type": "string", "minLength": 1, "description": "What the finding says (default: the rule's description or name)." }, "loosen": { "type": "boolean", "description": "This file knowingly loosens an earlier file's rule of the same name." }, "lock": { "type": "boolean", "description": "Later files may not loosen this rule, even with loosen = true." } } }, "match": { "type": "object", "additionalProperties": false, "description": "What the rule matches: destructive changes (default), protection downgrades (protection_downgrade = true) or the plan as a whole (whole_environment). All given conditions must hold; each list matches when any of its entries does.", "properties": { "kinds": { "type": "array", "minItems": 1, "items": { "enum": ["delete", "replace", "forget", "forget-replace", "import-replace", "unknown"] }, "description": "Destructive kinds: delete, replace, forget, forget-replace, import-replace, unknown." }, "destructive": { "const": true, "description": "Any destructive change (the default for change rules)." }, "stateful": { "type": "boolean", "description": "Only stateful (true) or only not stateful (false) resources." }, "categories": { "type": "array", "minItems": 1, "items": { "enum": ["database", "cache", "object-storage", "block-storage", "file-storage", "backup", "messaging", "key-material", "secret", "identity", "dns", "network-address", "logging", "artifact-repository", "code-repository", "data-warehouse", "search", "ml-data", "resource-container"] }, "description": "Catalogue categories." }, "severities": { "type": "array", "minItems": 1, "items": { "enum": ["critical", "high", "medium"] }, "description": "Catalogue severities." }, "types": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource type globs." }, "addresses": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource address globs (`*` stays within one address step, `**` crosses them)." }, "modules": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Module address globs; `root` matches resources outside modules." }, "protection_downgrade": { "const": true, "description": "Match protection downgrades in updates instead of destructive changes." }, "attributes": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "With protection_downgrade: the downgraded attribute globs (e.g. `deletion_protection`)." }, "whole_environment": { "type": "object", "additionalProperties": false, "required": ["min_count", "min_share"], "description": "Match the plan as a whole when it destroys or replaces a large part of the environment.", "properties": { "min_count": { "type": "integer", "minimum": 1, "description": "At least this many existing managed resources destroyed or replaced\u2026" }, "min_share": { "type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "\u2026and at least this share (0 < share \u2264 1) of all existing managed resources." }, "destroy_mode": { "type": "boolean", "description": "A `terraform plan -destroy` plan always matches (default true)." } } }, "environments": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Only when the environment (--environment, else TF_WORKSPACE) matches one of these globs. When no environment is known the rule applies." } } }, "approver": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Display name." }, "github": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "description": "GitHub login whose APPROVED pull-request reviews count." }, "ssh_keys": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "SSH public keys (authorized_keys lines) that sign approval records." }, "loosen": { "type": "boolean", "description": "This file knowingly adds or changes an approver of an earlier file." }, "emails": { "type": "array", "items": { "type": "string", "minLength": 3, "pattern": "^[^\\s@]+@[^\\s@]+$" }, "description": "The approver's git identities (commit author/committer e-mail addresses), so that a change they wrote \u2014 or had an agent write \u2014 is matched to them offline and their approval of it never counts." } }, "description": "A senior engineer. Needs a GitHub login, SSH keys, or both." } } };
+    schema31 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://tfguard.dev/schemas/policy.schema.json", "title": "tfguard policy file", "description": 'A tfguard policy, written in HCL (policy.hcl) or JSON (policy.json); both have this model. In HCL, `rule "name" { \u2026 }` and `approver "id" { \u2026 }` are labelled blocks and `stateful`, `provenance`, `match`, `approval`, `whole_environment` are blocks. Reference: docs/policy.md.', "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "Editor hint: the schema this file follows." }, "version": { "const": 1, "description": "Policy language version. Only 1 exists." }, "description": { "type": "string", "description": "What this policy file is for." }, "stateful": { "type": "object", "additionalProperties": false, "description": "Which resources count as stateful, on top of (or instead of) the built-in catalogue.", "properties": { "catalogue": { "type": "boolean", "description": "Use the built-in stateful catalogue (default true). Turning it off in a later file is loosening." }, "types": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource type globs that are stateful (e.g. `custom_db_*`)." }, "addresses": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource address globs that are stateful (e.g. `module.data.**`)." }, "modules": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Module address globs: every resource inside a matching module is stateful (e.g. `module.storage*`)." }, "tags": { "type": "object", "additionalProperties": { "type": "string" }, "description": "Resources whose tags (or Google labels) contain all these key/value pairs are stateful." }, "exclude_types": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource type globs that are never stateful, even if catalogued or matched above. Loosening in a later file." }, "exclude_addresses": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource address globs that are never stateful. Loosening in a later file." }, "severity": { "enum": ["critical", "high", "medium"], "description": "Severity given to resources this block makes stateful that the catalogue does not know (default high)." }, "loosen": { "type": "boolean", "description": "This file knowingly loosens the stateful settings of an earlier file (catalogue off, exclusions)." } } }, "rule": { "type": "object", "description": "Rules by name. Each finding names its rule.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$" }, "additionalProperties": { "$ref": "#/$defs/rule" } }, "approver": { "type": "object", "description": "The senior engineers whose approvals count, by id.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9_.@-]*$" }, "additionalProperties": { "$ref": "#/$defs/approver" } }, "provenance": { "type": "object", "additionalProperties": false, "description": "How AI-generated changes are recognised.", "properties": { "unknown": { "enum": ["ai", "human"], "description": "What a change of unknown provenance counts as \u2014 no git history, an empty range, an unreadable base (default ai). human in a later file is loosening." }, "no_evidence": { "enum": ["ai", "human"], "description": "What a change counts as when its history was read and holds no AI signal (default human). human in a later file over ai is loosening. Not the same as unknown: there nothing could be read." }, "ai_signatures": { "type": "object", "additionalProperties": false, "description": "Extra signatures of AI tools, added to the built-in ones.", "properties": { "trailers": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Commit trailer globs, e.g. `Co-authored-by: *[bot]*`." }, "authors": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Commit author or committer name/email globs, e.g. `*agent*@example.com`." }, "labels": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Pull-request label globs, e.g. `ai-generated`." }, "branch_prefixes": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Head-branch prefixes, e.g. `agent/`." }, "messages": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Commit message line globs, e.g. `Generated with *`." } } }, "loosen": { "type": "boolean", "description": "This file knowingly loosens provenance (unknown = human) set by an earlier file." } } }, "agents": { "type": "object", "additionalProperties": false, "description": "What tfguard exec and the agent hooks let a coding agent do.", "properties": { "allow_state_surgery": { "type": "array", "items": { "enum": ["state rm", "state mv", "state push", "state replace-provider", "workspace delete", "force-unlock", "import"] }, "description": "State commands that destroy or forget without a plan, allowed for AI-generated runs (default none). Adding one over an earlier file is loosening." }, "loosen": { "type": "boolean", "description": "This file knowingly allows state commands an earlier file did not." } } } }, "$defs": { "rule": { "type": "object", "additionalProperties": false, "required": ["enforcement"], "properties": { "description": { "type": "string", "description": "Why the rule exists." }, "enabled": { "type": "boolean", "description": "false switches the rule off (default true). Loosening in a later file." }, "match": { "$ref": "#/$defs/match" }, "enforcement": { "enum": ["advisory", "soft-mandatory", "hard-mandatory"], "description": "advisory: report only. soft-mandatory: blocks unless recorded approvals cover it. hard-mandatory: blocks; no approval overrides it." }, "approval": { "type": "object", "additionalProperties": false, "required": ["count"], "description": "Approvals a soft-mandatory rule needs. Required for soft-mandatory, not allowed otherwise.", "properties": { "when": { "enum": ["ai", "always"], "description": "ai (default): only AI-generated changes need approval (human ones only warn). always: every change does." }, "count": { "type": "integer", "minimum": 1, "maximum": 10, "description": "Distinct senior approvers needed." } } }, "message": { "type": "string", "minLength": 1, "description": "What the finding says (default: the rule's description or name)." }, "loosen": { "type": "boolean", "description": "This file knowingly loosens an earlier file's rule of the same name." }, "lock": { "type": "boolean", "description": "Later files may not loosen this rule, even with loosen = true." } } }, "match": { "type": "object", "additionalProperties": false, "description": "What the rule matches: destructive changes (default), protection downgrades (protection_downgrade = true) or the plan as a whole (whole_environment). All given conditions must hold; each list matches when any of its entries does.", "properties": { "kinds": { "type": "array", "minItems": 1, "items": { "enum": ["delete", "replace", "forget", "forget-replace", "import-replace", "unknown"] }, "description": "Destructive kinds: delete, replace, forget, forget-replace, import-replace, unknown." }, "destructive": { "const": true, "description": "Any destructive change (the default for change rules)." }, "stateful": { "type": "boolean", "description": "Only stateful (true) or only not stateful (false) resources." }, "categories": { "type": "array", "minItems": 1, "items": { "enum": ["database", "cache", "object-storage", "block-storage", "file-storage", "backup", "messaging", "key-material", "secret", "identity", "dns", "network-address", "logging", "artifact-repository", "code-repository", "data-warehouse", "search", "ml-data", "resource-container"] }, "description": "Catalogue categories." }, "severities": { "type": "array", "minItems": 1, "items": { "enum": ["critical", "high", "medium"] }, "description": "Catalogue severities." }, "types": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource type globs." }, "addresses": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Resource address globs (`*` stays within one address step, `**` crosses them)." }, "modules": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Module address globs; `root` matches resources outside modules." }, "protection_downgrade": { "const": true, "description": "Match protection downgrades in updates instead of destructive changes." }, "attributes": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "With protection_downgrade: the downgraded attribute globs (e.g. `deletion_protection`)." }, "whole_environment": { "type": "object", "additionalProperties": false, "required": ["min_count", "min_share"], "description": "Match the plan as a whole when it destroys or replaces a large part of the environment.", "properties": { "min_count": { "type": "integer", "minimum": 1, "description": "At least this many existing managed resources destroyed or replaced\u2026" }, "min_share": { "type": "number", "exclusiveMinimum": 0, "maximum": 1, "description": "\u2026and at least this share (0 < share \u2264 1) of all existing managed resources." }, "destroy_mode": { "type": "boolean", "description": "A `terraform plan -destroy` plan always matches (default true)." } } }, "environments": { "type": "array", "items": { "type": "string", "minLength": 1 }, "description": "Only when the environment (--environment, else TF_WORKSPACE) matches one of these globs. When no environment is known the rule applies." } } }, "approver": { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Display name." }, "github": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "description": "GitHub login whose APPROVED pull-request reviews count." }, "ssh_keys": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "SSH public keys (authorized_keys lines) that sign approval records." }, "loosen": { "type": "boolean", "description": "This file knowingly adds or changes an approver of an earlier file." }, "emails": { "type": "array", "items": { "type": "string", "minLength": 3, "pattern": "^[^\\s@]+@[^\\s@]+$" }, "description": "The approver's git identities (commit author/committer e-mail addresses), so that a change they wrote \u2014 or had an agent write \u2014 is matched to them offline and their approval of it never counts." } }, "description": "A senior engineer. Needs a GitHub login, SSH keys, or both." } } };
     schema34 = { "type": "object", "additionalProperties": false, "properties": { "name": { "type": "string", "description": "Display name." }, "github": { "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$", "description": "GitHub login whose APPROVED pull-request reviews count." }, "ssh_keys": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "SSH public keys (authorized_keys lines) that sign approval records." }, "loosen": { "type": "boolean", "description": "This file knowingly adds or changes an approver of an earlier file." }, "emails": { "type": "array", "items": { "type": "string", "minLength": 3, "pattern": "^[^\\s@]+@[^\\s@]+$" }, "description": "The approver's git identities (commit author/committer e-mail addresses), so that a change they wrote \u2014 or had an agent write \u2014 is matched to them offline and their approval of it never counts." } }, "description": "A senior engineer. Needs a GitHub login, SSH keys, or both." };
     func1 = Object.prototype.hasOwnProperty;
     func2 = __ucs2length.default;
@@ -30777,7 +30840,7 @@ async function showBinaryPlan(path, source, terraformBin) {
       throw new TfguardError(source, `running \`${bin} show -json\` failed (${result.error.message})`, "Check --terraform-bin, or convert the plan yourself with `terraform show -json`");
     }
     if (result.status !== 0) {
-      const detail = firstLine(result.stderr.toString("utf8")) || `exit code ${result.status}`;
+      const detail = firstDiagnosticLine(result.stderr.toString("utf8")) || `exit code ${result.status}`;
       throw new TfguardError(
         source,
         `\`${bin} show -json\` could not read this binary plan (${detail})`,
@@ -30792,7 +30855,7 @@ async function showBinaryPlan(path, source, terraformBin) {
     "Install Terraform or OpenTofu, pass --terraform-bin, or give tfguard the output of `terraform show -json plan.tfplan`"
   );
 }
-function firstLine(text) {
+function firstDiagnosticLine(text) {
   return (text.split(/\r?\n/).map((line) => line.replace(/^[\s│╷╵]+/, "").trim()).find((line) => /[A-Za-z]/.test(line)) ?? "").replace(/\u001b\[[0-9;]*m/g, "");
 }
 
@@ -32090,6 +32153,7 @@ function layerPolicies(layers) {
     rules: [],
     approvers: [],
     provenance: { unknown: "ai", noEvidence: "human", aiSignatures: { trailers: [], authors: [], labels: [], branchPrefixes: [], messages: [] } },
+    agents: { allowStateSurgery: [] },
     loosened: []
   };
   const errors = [];
@@ -32104,6 +32168,7 @@ function layerPolicies(layers) {
     applyStateful(policy, layer, loosen);
     applyProvenance(policy, layer, loosen);
     applyApprovers(policy, layer, loosen);
+    applyAgents(policy, layer, loosen);
     for (const [name, document] of Object.entries(layer.document.rule ?? {})) {
       const error2 = applyRule(policy, name, document, layer.source, earlier);
       if (error2) errors.push(error2);
@@ -32167,6 +32232,13 @@ function applyProvenance(policy, { document }, loosen) {
   union(target.labels, signatures.labels);
   union(target.branchPrefixes, signatures.branch_prefixes);
   union(target.messages, signatures.messages);
+}
+function applyAgents(policy, { document }, loosen) {
+  const agents = document.agents;
+  if (!agents) return;
+  const added = (agents.allow_state_surgery ?? []).filter((item) => !policy.agents.allowStateSurgery.includes(item));
+  if (added.length > 0) loosen(agents.loosen, "agents.allow_state_surgery", `lets AI-generated runs use ${added.join(", ")} without a plan`);
+  policy.agents.allowStateSurgery.push(...added);
 }
 function applyApprovers(policy, layer, loosen) {
   for (const [id, approver] of Object.entries(layer.document.approver ?? {})) {
@@ -32386,7 +32458,7 @@ async function readGitRange(request2) {
   const base = request2.base === void 0 ? await defaultBase(git, head, shallow) : await givenBase(git, request2.base, shallow);
   if (!base.ok) return base;
   const log2 = await git(["log", "--no-color", "--no-notes", "--encoding=UTF-8", "-z", `--format=${FORMAT}`, "--end-of-options", `${base.sha}..${head}`]);
-  if (!log2.ok) return { ok: false, reason: `git log ${base.label}..${headRef} failed: ${firstLine2(log2.stderr)}` };
+  if (!log2.ok) return { ok: false, reason: `git log ${base.label}..${headRef} failed: ${firstLine(log2.stderr)}` };
   const commits = parseLog(log2.stdout);
   if (commits === void 0) return { ok: false, reason: "the output of git log could not be read" };
   if (commits.length === 0) return { ok: false, reason: `the range ${base.label}..${headRef} holds no commits` };
@@ -32477,7 +32549,7 @@ function runner(cwd, timeoutMs) {
     );
   });
 }
-function firstLine2(text) {
+function firstLine(text) {
   return text.trim().split("\n")[0] ?? "";
 }
 

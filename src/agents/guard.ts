@@ -15,6 +15,8 @@ import { terminalSafe } from '../shared/escape.js';
 import { explainBlock } from './explain-block.js';
 import { mayRunTerraform } from './hook-input.js';
 import { readShellCommand, shellLine, type SimpleCommand } from './shell-command.js';
+import { loadPolicy } from '../policy/load-policy.js';
+import { surgeryOf } from '../commands/terraform-invocation.js';
 
 /**
  * The decision a pre-command hook makes about a shell command an agent is about to run, the way
@@ -123,8 +125,12 @@ async function decide(request: GuardRequest, command: SimpleCommand, invocation:
       return undefined;
     case 'all-modules':
       return `tfguard blocked ${what}: it applies every module of the stack, and no single plan file is what gets applied, so nothing could check it. Plan and apply one module at a time through tfguard: cd MODULE && tfguard exec -- terragrunt apply -auto-approve. ${RULE_STAYS}`;
-    case 'state-surgery':
+    case 'state-surgery': {
+      // The policy may allow a state command for agents (agents.allow_state_surgery); a policy that cannot be read denies.
+      const policy = await loadPolicy(request.policy, request.projectDir);
+      if (policy.agents.allowStateSurgery.includes(surgeryOf(step.operation))) return undefined;
       return `tfguard blocked ${what}: it destroys or forgets without a plan, so nothing could check it, and a command ${request.agent} runs is AI-generated. ${step.instead}. ${RULE_STAYS}`;
+    }
     case 'plan-first':
       return (
         `tfguard blocked ${what} without a saved plan: the plan it would make is not a plan anyone checked. Run it through tfguard, so the checked plan is the applied plan:\n` +

@@ -21,6 +21,7 @@ import { runCheck, type CheckOutcome, type CheckRequest } from './check.js';
 import { renderOptionsFor } from './render-options.js';
 import { firstDiagnosticLine } from '../plan/read-input.js';
 import {
+  surgeryOf,
   chdirOf,
   classifyInvocation,
   parseInvocation,
@@ -105,7 +106,7 @@ async function runStep(request: ExecRequest, invocation: Invocation, step: Step,
     case 'state-surgery': {
       const policy = await loadPolicy(request.policy, request.cwd);
       const ai = await aiRun(request, policy);
-      if (ai.ai) {
+      if (ai.ai && !policy.agents.allowStateSurgery.includes(surgeryOf(step.operation))) {
         await say(`refused \`${step.operation}\`: it destroys or forgets without a plan, so nothing could check it, and this run counts as AI-generated (${terminalSafe(ai.why)}); nothing was run.`);
         await say(`${step.instead}.`);
         return { exitCode: 1, errors: [] };

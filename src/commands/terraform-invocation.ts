@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { StateSurgery } from '../policy/document.js';
 
 /**
  * What a `terraform`, `tofu` or `terragrunt` command line does, read the way those programs read
@@ -294,4 +295,9 @@ export function planOutputOf(invocation: Invocation): string | undefined {
 /** The directory Terraform works in, relative to where it is started: `-chdir=DIR`. */
 export function chdirOf(invocation: Invocation): string | undefined {
   return invocation.tool === 'terragrunt' ? undefined : invocation.prefix.filter((token) => token.startsWith('-chdir=')).at(-1)?.slice('-chdir='.length);
+}
+
+/** `terraform state rm` → `state rm`: the name a policy's agents.allow_state_surgery uses. */
+export function surgeryOf(operation: string): StateSurgery {
+  return operation.split(' ').slice(1).join(' ') as StateSurgery;
 }

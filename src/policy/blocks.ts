@@ -16,6 +16,7 @@ export const POLICY_BLOCKS: BlockSpec = {
     children: { match: { shape: 'single', children: { whole_environment: { shape: 'single' } } }, approval: { shape: 'single' } },
   },
   approver: { shape: 'labelled' },
+  agents: { shape: 'single' },
 };
 
 export const POLICY_TEST_BLOCKS: BlockSpec = {

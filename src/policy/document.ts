@@ -3,6 +3,9 @@ import type { DestructiveKind } from '../plan/actions.js';
 
 export type Enforcement = 'advisory' | 'soft-mandatory' | 'hard-mandatory';
 
+/** The state commands that destroy or forget without a plan (policies/policy.schema.json `agents`). */
+export type StateSurgery = 'state rm' | 'state mv' | 'state push' | 'state replace-provider' | 'workspace delete' | 'force-unlock' | 'import';
+
 /** A policy file in the JSON model, after validation against policies/policy.schema.json. */
 export interface PolicyDocument {
   version?: 1;
@@ -20,6 +23,7 @@ export interface PolicyDocument {
   };
   rule?: Record<string, RuleDocument>;
   approver?: Record<string, ApproverDocument>;
+  agents?: { allow_state_surgery?: StateSurgery[]; loosen?: boolean };
   provenance?: {
     unknown?: 'ai' | 'human';
     no_evidence?: 'ai' | 'human';

@@ -22,6 +22,7 @@ export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
     rules: [],
     approvers: [],
     provenance: { unknown: 'ai', noEvidence: 'human', aiSignatures: { trailers: [], authors: [], labels: [], branchPrefixes: [], messages: [] } },
+    agents: { allowStateSurgery: [] },
     loosened: [],
   };
   const errors: TfguardError[] = [];
@@ -36,6 +37,7 @@ export function layerPolicies(layers: readonly PolicyLayer[]): Policy {
     applyStateful(policy, layer, loosen);
     applyProvenance(policy, layer, loosen);
     applyApprovers(policy, layer, loosen);
+    applyAgents(policy, layer, loosen);
     for (const [name, document] of Object.entries(layer.document.rule ?? {})) {
       const error = applyRule(policy, name, document, layer.source, earlier);
       if (error) errors.push(error);
@@ -105,6 +107,14 @@ function applyProvenance(policy: Policy, { document }: PolicyLayer, loosen: Loos
   union(target.labels, signatures.labels);
   union(target.branchPrefixes, signatures.branch_prefixes);
   union(target.messages, signatures.messages);
+}
+
+function applyAgents(policy: Policy, { document }: PolicyLayer, loosen: Loosen): void {
+  const agents = document.agents;
+  if (!agents) return;
+  const added = (agents.allow_state_surgery ?? []).filter((item) => !policy.agents.allowStateSurgery.includes(item));
+  if (added.length > 0) loosen(agents.loosen, 'agents.allow_state_surgery', `lets AI-generated runs use ${added.join(', ')} without a plan`);
+  policy.agents.allowStateSurgery.push(...added);
 }
 
 function applyApprovers(policy: Policy, layer: PolicyLayer, loosen: Loosen): void {

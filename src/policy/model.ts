@@ -1,5 +1,5 @@
 import type { StatefulSettings } from '../catalogue/stateful-settings.js';
-import type { Enforcement, MatchDocument } from './document.js';
+import type { Enforcement, MatchDocument, StateSurgery } from './document.js';
 
 export type { Enforcement } from './document.js';
 
@@ -60,6 +60,8 @@ export interface Policy {
   rules: Rule[];
   approvers: Approver[];
   provenance: ProvenanceSettings;
+  /** What exec and the agent hooks let an AI-generated run do without a plan. */
+  agents: { allowStateSurgery: StateSurgery[] };
   /** Every place a later file knowingly loosened an earlier one. */
   loosened: Loosening[];
 }

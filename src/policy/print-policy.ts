@@ -41,6 +41,7 @@ export function effectivePolicyJson(policy: Policy): object {
         { ...(approver.name ? { name: approver.name } : {}), ...(approver.github ? { github: approver.github } : {}), ssh_keys: approver.sshKeys, ...(approver.emails.length > 0 ? { emails: approver.emails } : {}), source: approver.source },
       ]),
     ),
+    agents: { allow_state_surgery: policy.agents.allowStateSurgery },
     provenance: {
       unknown: provenance.unknown,
       no_evidence: provenance.noEvidence,

@@ -282,6 +282,16 @@ describe('tfguard exec: state surgery', () => {
     expect(standIn.runs().filter((run) => run.tool !== 'git')).toEqual([]);
   });
 
+  it('a policy that allows a state command for agents (agents.allow_state_surgery) lets exactly that one through', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const policy = join(standIn.work, 'agents-policy.hcl');
+    writeFileSync(policy, 'agents {\n  allow_state_surgery = ["state mv"]\n}\nrule "all" {\n  enforcement = "advisory"\n}\n');
+    expect((await exec(['terraform', 'state', 'mv', 'a', 'b'], { env: AGENT, tfguard: ['--policy', policy] })).status).toBe(0);
+    expect((await exec(['terraform', 'state', 'rm', 'a'], { env: AGENT, tfguard: ['--policy', policy] })).status).toBe(1);
+    expect(standIn.runs().filter((run) => run.tool === 'terraform').map((run) => run.argv)).toEqual([['state', 'mv', 'a', 'b']]);
+  });
+
   it('unknown provenance counts as AI under the built-in default; a person who declares it runs it', async () => {
     expect((await exec(['terraform', 'state', 'rm', 'x'])).status).toBe(1);
     const human = await exec(['terraform', 'state', 'rm', 'x'], { tfguard: ['--provenance', 'human'] });

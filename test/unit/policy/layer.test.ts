@@ -64,6 +64,7 @@ describe('layerPolicies', () => {
 
   it.each([
     ['the catalogue off', { stateful: { catalogue: false } }, /turns the built-in catalogue off/],
+    ['state surgery for agents', { agents: { allow_state_surgery: ['state rm'] } }, /agents\.allow_state_surgery: lets AI-generated runs use state rm without a plan/],
     ['exclusions', { stateful: { exclude_types: ['aws_instance'] } }, /excludes aws_instance from stateful/],
     ['a new approver', { approver: { mallory: { github: 'mallory' } } }, /approver "mallory": adds an approver/],
     ['a changed approver', { approver: { alice: { github: 'mallory' } } }, /changes who this approver is/],
@@ -71,7 +72,7 @@ describe('layerPolicies', () => {
   ] as [string, PolicyDocument, RegExp][])('treats %s in a later file as loosening', (_name, document, pattern) => {
     expect(messages(() => layer(org, document))[0]).toMatch(pattern);
     const flagged = JSON.parse(JSON.stringify(document)) as PolicyDocument;
-    for (const block of [flagged.stateful, flagged.provenance, ...Object.values(flagged.approver ?? {})]) if (block) block.loosen = true;
+    for (const block of [flagged.stateful, flagged.provenance, flagged.agents, ...Object.values(flagged.approver ?? {})]) if (block) block.loosen = true;
     expect(layer(org, flagged).loosened).toHaveLength(1);
   });
 
