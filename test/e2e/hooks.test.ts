@@ -206,6 +206,15 @@ describe('tfguard hook claude-code: state surgery and stacks', () => {
     expect(await claude('terragrunt run-all plan')).toMatchObject({ stdout: '' });
   });
 
+  it('a state command the policy allows for agents passes; the others are still denied', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const policy = join(standIn.work, 'agents-allow.hcl');
+    writeFileSync(policy, 'agents {\n  allow_state_surgery = ["state mv"]\n}\nrule "all" {\n  enforcement = "advisory"\n}\n');
+    expect(await claude('terraform state mv a b', { args: ['--policy', policy] })).toMatchObject({ stdout: '', status: 0 });
+    expect((await claude('terraform state rm a', { args: ['--policy', policy] })).decision?.permissionDecision).toBe('deny');
+  });
+
   it('every denial of a compound command is in the reason', async () => {
     const result = await claude('terraform state rm x; terraform destroy -auto-approve');
     expect(result.reason).toContain('terraform state rm');
