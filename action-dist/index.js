@@ -32556,7 +32556,7 @@ function firstLine(text) {
 // src/provenance/github-event.ts
 init_errors();
 import { readFileSync as readFileSync2 } from "node:fs";
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target", "pull_request_review"]);
 function readPullRequestEvent(env) {
   const eventName = env.GITHUB_EVENT_NAME;
   if (eventName === void 0 || !PULL_REQUEST_EVENTS.has(eventName)) return void 0;
@@ -35040,7 +35040,6 @@ function logSafeLine(line) {
 }
 
 // src/action/main.ts
-var PULL_REQUEST_EVENTS2 = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
 var LOG_REPORT_LINES = 2e3;
 async function runAction(env) {
   let inputs;
@@ -35179,7 +35178,7 @@ async function writeSummary(markdown) {
   }
 }
 function wantsComment(inputs, context) {
-  return inputs.comment && context.eventName !== void 0 && PULL_REQUEST_EVENTS2.has(context.eventName);
+  return inputs.comment && context.eventName !== void 0 && PULL_REQUEST_EVENTS.has(context.eventName);
 }
 async function comment(inputs, context, env, body) {
   try {

@@ -5,7 +5,7 @@ import { runCheck, type CheckOutcome } from '../commands/check.js';
 import { renderOptionsFor } from '../commands/render-options.js';
 import { createGitHubClient } from '../github/client.js';
 import { writeFilePieces } from '../output.js';
-import { readPullRequestEvent } from '../provenance/github-event.js';
+import { PULL_REQUEST_EVENTS, readPullRequestEvent } from '../provenance/github-event.js';
 import { RENDERERS, type Format } from '../render/index.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { PLAIN } from '../render/palette.js';
@@ -30,7 +30,6 @@ interface Outputs {
   report: string;
 }
 
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 // More of the text report than this in the log only buries the verdict; the JSON report has it all.
 const LOG_REPORT_LINES = 2000;
 

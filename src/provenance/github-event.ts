@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { TfguardError } from '../shared/errors.js';
 import type { GitHubUser, PullRequestFact } from './evidence.js';
 
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+/**
+ * The events whose payload carries the pull request: a `pull_request_review` run is how a senior's
+ * approving review re-checks, and unblocks, the pull request.
+ */
+export const PULL_REQUEST_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'pull_request_target', 'pull_request_review']);
 
 /**
- * The pull request of a GitHub Actions `pull_request` / `pull_request_target` run, from the file at
+ * The pull request of a GitHub Actions `pull_request`, `pull_request_target` or `pull_request_review` run, from the file at
  * GITHUB_EVENT_PATH. Other events (or no GitHub Actions at all): undefined. A pull-request event whose
  * file is missing, unreadable or not the expected shape is a TfguardError — never "no pull request".
  */

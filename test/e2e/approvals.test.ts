@@ -148,7 +148,7 @@ describe('the trust root: the policy that names the approvers', () => {
 });
 
 describe('GitHub pull-request reviews', () => {
-  it('an APPROVED review on the head commit by a listed approver counts; a stale one and the author\'s do not', async () => {
+  it.each(['pull_request', 'pull_request_review'])('%s: an APPROVED review on the head commit by a listed approver counts; a stale one and the author\'s do not', async (eventName) => {
     const { repo, base } = setup();
     const head = repo.head();
     const reviews = [
@@ -161,8 +161,10 @@ describe('GitHub pull-request reviews', () => {
       'GET /repos/acme/infra/pulls/7/reviews': (request, fake) => paginated(reviews, request, fake),
     });
     try {
-      const event = writeEvent(repo.dir, pullRequestEvent({ headSha: head, baseSha: base }));
-      const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_API_URL: server.url, GITHUB_TOKEN: 't' };
+      // A pull_request_review run (how a senior's review re-checks the pull request) carries the same pull_request object, and the review.
+      const payload = { ...pullRequestEvent({ headSha: head, baseSha: base }), ...(eventName === 'pull_request_review' ? { action: 'submitted', review: { id: 2, state: 'approved', commit_id: head, user: { login: 'bob-sre' } } } : {}) };
+      const event = writeEvent(repo.dir, payload);
+      const env = { GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: event, GITHUB_API_URL: server.url, GITHUB_TOKEN: 't' };
       const { report } = await check(repo.dir, base, env, '--approvals', 'none-here');
       const github = report.approvals.filter((approval: { via: string }) => approval.via === 'github');
       expect(github.map((approval: { review: number; valid: boolean }) => [approval.review, approval.valid])).toEqual([[1, false], [2, true], [3, false]]);
