@@ -55,26 +55,20 @@ function locateUnexpected(text: string): number | undefined {
       index += 1;
       continue;
     }
-    if (want === 'after') {
-      const top = stack[stack.length - 1];
-      if (top === undefined) return fail();
-      if (ch === ',') want = top === '{' ? 'key' : 'value';
-      else if ((ch === '}' && top === '{') || (ch === ']' && top === '[')) {
+    const top = stack[stack.length - 1];
+    const closesTop = (ch === '}' && top === '{') || (ch === ']' && top === '[');
+    // After a value: a ',' or the close; at the start of a container: its close ends it empty.
+    if (want === 'after' || (closesTop && (want === 'first-key' || want === 'first-value'))) {
+      if (ch === ',' && want === 'after' && top !== undefined) want = top === '{' ? 'key' : 'value';
+      else if (closesTop) {
         stack.pop();
         want = 'after';
       } else return fail();
       index += 1;
-      if (stack.length === 0 && want === 'after') return skipTail(text, index);
+      if (stack.length === 0) return skipTail(text, index);
       continue;
     }
     if (want === 'key' || want === 'first-key') {
-      if (ch === '}' && want === 'first-key') {
-        stack.pop();
-        index += 1;
-        want = 'after';
-        if (stack.length === 0) return skipTail(text, index);
-        continue;
-      }
       if (ch !== '"') return fail();
       const end = stringEnd(text, index);
       if (end === undefined) return undefined;
@@ -83,13 +77,6 @@ function locateUnexpected(text: string): number | undefined {
       continue;
     }
     // A value.
-    if (ch === ']' && want === 'first-value') {
-      stack.pop();
-      index += 1;
-      want = 'after';
-      if (stack.length === 0) return skipTail(text, index);
-      continue;
-    }
     if (ch === '{' || ch === '[') {
       stack.push(ch);
       want = ch === '{' ? 'first-key' : 'first-value';
