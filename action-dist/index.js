@@ -19670,38 +19670,24 @@ function locateUnexpected(text) {
       index += 1;
       continue;
     }
-    if (want === "after") {
-      const top = stack[stack.length - 1];
-      if (top === void 0) return fail4();
-      if (ch === ",") want = top === "{" ? "key" : "value";
-      else if (ch === "}" && top === "{" || ch === "]" && top === "[") {
+    const top = stack[stack.length - 1];
+    const closesTop = ch === "}" && top === "{" || ch === "]" && top === "[";
+    if (want === "after" || closesTop && (want === "first-key" || want === "first-value")) {
+      if (ch === "," && want === "after" && top !== void 0) want = top === "{" ? "key" : "value";
+      else if (closesTop) {
         stack.pop();
         want = "after";
       } else return fail4();
       index += 1;
-      if (stack.length === 0 && want === "after") return skipTail(text, index);
+      if (stack.length === 0) return skipTail(text, index);
       continue;
     }
     if (want === "key" || want === "first-key") {
-      if (ch === "}" && want === "first-key") {
-        stack.pop();
-        index += 1;
-        want = "after";
-        if (stack.length === 0) return skipTail(text, index);
-        continue;
-      }
       if (ch !== '"') return fail4();
       const end2 = stringEnd(text, index);
       if (end2 === void 0) return void 0;
       index = end2;
       want = "colon";
-      continue;
-    }
-    if (ch === "]" && want === "first-value") {
-      stack.pop();
-      index += 1;
-      want = "after";
-      if (stack.length === 0) return skipTail(text, index);
       continue;
     }
     if (ch === "{" || ch === "[") {
@@ -29232,6 +29218,1681 @@ var init_validate_policy = __esm({
   }
 });
 
+// src/report/explain.ts
+function kindText(change) {
+  return KIND_TEXT.get(change.kind) ?? change.kind;
+}
+function orderText(change) {
+  if (change.order === "create-first") return "new object created first";
+  if (change.order === "delete-first") return "old object destroyed first";
+  return "";
+}
+function holdsText(change) {
+  if (change.stateful) return `${change.category}, ${change.severity}`;
+  return change.not_stateful_reason !== void 0 ? "holds no data" : "not in the stateful catalogue";
+}
+function whyText(change) {
+  const because = [];
+  if (change.reason_text) because.push(change.reason_text);
+  if (change.replace_paths && change.replace_paths.length > 0) {
+    because.push(`changed: ${change.replace_paths.map((path) => formatPath(path)).join(", ")}`);
+  }
+  if (change.replace_forcing && change.replace_forcing.length > 0) {
+    because.push(`${change.replace_forcing.join(", ")} forces a new resource`);
+  }
+  if (because.length > 0) return because.join("; ");
+  if (change.kind === "delete" && change.deposed) return "a deposed object left behind by an earlier create-before-destroy replacement";
+  if (change.kind === "delete") return "no reason given (a -destroy plan, or Terraform older than 1.1)";
+  return "";
+}
+function downgradeText(downgrade) {
+  return {
+    attribute: downgrade.attribute,
+    before: JSON.stringify(downgrade.before),
+    after: downgrade.after_unknown ? "(known after apply)" : JSON.stringify(downgrade.after)
+  };
+}
+function approvalAsk(finding2) {
+  const count2 = finding2.approvals_required;
+  return count2 > 0 ? `needs ${count2} senior approval${count2 > 1 ? "s" : ""}` : "";
+}
+function evidenceText(evidence) {
+  const { where: where2 } = evidence;
+  const at = where2.type === "commit" ? `commit ${where2.sha.slice(0, 7)} ${where2.field === "message" ? `line ${where2.line}` : where2.field}` : where2.type === "label" ? `label ${where2.label}` : where2.type === "branch" ? `branch ${where2.branch}` : where2.type === "pr-author" ? `pull request author ${where2.login}` : where2.type === "pr-body" ? `pull request body line ${where2.line}` : `environment ${where2.name}`;
+  return `${evidence.tool} ${evidence.kind} (${at})`;
+}
+function authorText(author) {
+  const identity2 = author.name && author.email ? `${author.name} <${author.email}>` : author.name ?? author.email ?? "";
+  if (author.login === void 0) return identity2;
+  return identity2 === "" ? `@${author.login}` : `${identity2} (@${author.login})`;
+}
+function provenanceBasisText(provenance) {
+  switch (provenance.basis) {
+    case "declared":
+      return "declared";
+    case "evidence": {
+      const [first] = provenance.evidence;
+      const more = provenance.evidence.length - 1;
+      return `evidence: ${first ? evidenceText(first) : "none listed"}${more > 0 ? `, and ${more} more` : ""}`;
+    }
+    case "no-evidence":
+      return provenance.reason ?? "no AI signal in the history read";
+    case "unknown":
+      return `unknown provenance: ${provenance.reason ?? "nothing could be read"}`;
+  }
+}
+var KIND_TEXT;
+var init_explain = __esm({
+  "src/report/explain.ts"() {
+    "use strict";
+    init_catalogue();
+    KIND_TEXT = new Map(Object.entries({
+      delete: "delete",
+      replace: "replace",
+      forget: "forget (removed from state, object kept)",
+      "forget-replace": "replace, old object forgotten (kept, unmanaged)",
+      "import-replace": "import, then replace (destroys the imported object)",
+      unknown: "unknown actions (treated as destructive)"
+    }));
+  }
+});
+
+// src/render/sarif.ts
+var sarif_exports = {};
+__export(sarif_exports, {
+  FINGERPRINT_KEY: () => FINGERPRINT_KEY,
+  SARIF_SCHEMA_URI: () => SARIF_SCHEMA_URI,
+  configurationAddressOf: () => configurationAddressOf,
+  findingFingerprint: () => findingFingerprint,
+  messageText: () => messageText,
+  sarifRenderer: () => sarifRenderer,
+  sarifUri: () => sarifUri
+});
+import { createHash as createHash6 } from "node:crypto";
+function sarifLog(report, options) {
+  const driver = {
+    name: "tfguard",
+    version: report.tool.version,
+    ...options.sarifInformationUri !== void 0 ? { informationUri: options.sarifInformationUri } : {},
+    rules: report.rules.map(ruleDescriptor)
+  };
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver },
+        invocations: [
+          {
+            executionSuccessful: true,
+            exitCode: report.exit_code,
+            toolExecutionNotifications: report.notices.map(noticeNotification)
+          }
+        ],
+        properties: {
+          verdict: report.verdict,
+          digest: report.plan.digest,
+          plan: report.plan.source,
+          summary: { ...report.summary }
+        },
+        results: RESULTS_MARKER
+      }
+    ]
+  };
+}
+function ruleDescriptor(rule) {
+  const description = rule.description ?? `The ${rule.name} rule of the tfguard policy.`;
+  return {
+    id: rule.name,
+    name: rule.name,
+    shortDescription: { text: firstSentence(description) },
+    fullDescription: { text: description },
+    help: { text: helpText(rule, description) },
+    defaultConfiguration: { enabled: rule.enabled, level: RULE_LEVEL[rule.enforcement] ?? "warning" },
+    properties: {
+      tags: ["terraform", "tfguard", rule.enforcement],
+      enforcement: rule.enforcement,
+      approval: rule.approval === null ? null : { ...rule.approval },
+      source: rule.source,
+      locked: rule.locked
+    }
+  };
+}
+function helpText(rule, description) {
+  const parts = [description, ENFORCEMENT_TEXT[rule.enforcement] ?? `Enforcement: ${rule.enforcement}.`];
+  if (rule.approval !== null && rule.enforcement === "soft-mandatory") {
+    const count2 = `${rule.approval.count} senior approval${rule.approval.count === 1 ? "" : "s"}`;
+    parts.push(rule.approval.when === "ai" ? `Needs ${count2} of the change set when the change is AI-generated.` : `Needs ${count2} of the change set.`);
+  }
+  parts.push(`Defined in ${rule.source}${rule.locked ? " (locked: a later policy cannot change it)" : ""}.`);
+  return parts.join(" ");
+}
+function firstSentence(text) {
+  const end = text.search(/\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+function sarifResult(finding2, context) {
+  const { report } = context;
+  const change = finding2.change_index === void 0 ? void 0 : report.changes[finding2.change_index];
+  const ruleIndex = context.ruleIndex.get(finding2.rule);
+  const result = {
+    ruleId: finding2.rule,
+    ...ruleIndex !== void 0 ? { ruleIndex } : {},
+    level: resultLevel(finding2),
+    message: { text: messageText(findingText(finding2, report, change)) },
+    locations: [resultLocation(finding2, context)],
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(finding2) },
+    properties: {
+      address: finding2.address,
+      ...finding2.deposed !== void 0 ? { deposed: finding2.deposed } : {},
+      ...finding2.attribute !== void 0 ? { attribute: finding2.attribute } : {},
+      kind: change?.kind ?? (finding2.downgrade_index !== void 0 ? "protection-downgrade" : "whole-environment"),
+      actions: change ? [...change.actions] : [],
+      ...change ? { type: change.type } : {},
+      enforcement: finding2.enforcement,
+      effect: finding2.effect,
+      approved: finding2.approved,
+      approvals_required: finding2.approvals_required,
+      approved_by: [...finding2.approved_by],
+      ...finding2.guidance ? { guidance: finding2.guidance.map((item) => ({ ...item })) } : {},
+      ...change?.dependents ? { dependents: [...change.dependents] } : {},
+      digest: report.plan.digest
+    }
+  };
+  if (finding2.approved) {
+    result.suppressions = [{ kind: "external", status: "accepted", justification: `Approved by ${finding2.approved_by.join(", ")}` }];
+  }
+  return result;
+}
+function resultLevel(finding2) {
+  if (finding2.approved) return "note";
+  return finding2.effect === "block" ? "error" : "warning";
+}
+function resultLocation(finding2, context) {
+  const found3 = finding2.address === null ? void 0 : context.locations?.get(configurationAddressOf(finding2.address));
+  const physicalLocation = found3 ? { artifactLocation: { uri: found3.uri }, region: { startLine: found3.line } } : { artifactLocation: { uri: context.planUri } };
+  return {
+    physicalLocation,
+    ...finding2.address !== null ? { logicalLocations: [{ fullyQualifiedName: finding2.address, kind: "resource" }] } : {}
+  };
+}
+function findingText(finding2, report, change) {
+  const sentences = [];
+  if (finding2.address === null) sentences.push(`${finding2.message}.`);
+  else sentences.push(`${finding2.message}: ${finding2.address}${finding2.deposed ? ` (deposed object ${finding2.deposed})` : ""}.`);
+  if (change) {
+    const order = orderText(change);
+    sentences.push(`Change: ${kindText(change)}${order ? `, ${order}` : ""}; ${change.type} (${holdsText(change)}).`);
+    const why = whyText(change);
+    if (why) sentences.push(`Why: ${why}.`);
+  }
+  if (finding2.downgrade_index !== void 0) {
+    const downgrade = report.protection_downgrades[finding2.downgrade_index];
+    if (downgrade) {
+      const { attribute, before, after } = downgradeText(downgrade);
+      sentences.push(`${attribute}: ${before} \u2192 ${after}.`);
+    }
+  }
+  sentences.push(requirementText(finding2, report));
+  return sentences.join(" ");
+}
+function requirementText(finding2, report) {
+  if (finding2.approved) return `Approved by ${finding2.approved_by.join(", ")}.`;
+  if (finding2.effect === "warn") return "Advisory: this does not block.";
+  if (finding2.guidance && finding2.guidance.length > 0) return `To pass: ${finding2.guidance.map((item) => item.text).join("; or ")}.`;
+  if (finding2.enforcement === "hard-mandatory") return "Hard-mandatory: no approval clears this, the plan must change.";
+  const ask = approvalAsk(finding2);
+  return ask ? `Blocks: ${ask} of change set ${report.plan.digest}, or the plan must change.` : "Blocks: the plan must change.";
+}
+function noticeNotification(notice) {
+  return {
+    descriptor: { id: notice.kind },
+    level: notice.kind === "errored" ? "error" : notice.kind === "policy-changed" || notice.kind === "policy-loosened" ? "warning" : "note",
+    message: { text: messageText(`${notice.address ? `${notice.address}: ` : ""}${notice.message}`) }
+  };
+}
+function messageText(text) {
+  return text.replace(/\\(?=[[\]])|[[\]]/g, "\\$&");
+}
+function findingFingerprint(finding2) {
+  const key = JSON.stringify([finding2.rule, finding2.address ?? "", finding2.deposed ?? "", finding2.attribute ?? ""]);
+  return createHash6("sha256").update(key).digest("hex");
+}
+function configurationAddressOf(address) {
+  let result = "";
+  let index = 0;
+  while (index < address.length) {
+    const char = address[index];
+    if (char !== "[") {
+      result += char;
+      index += 1;
+      continue;
+    }
+    index += 1;
+    if (address[index] === '"') {
+      index += 1;
+      while (index < address.length && address[index] !== '"') index += address[index] === "\\" ? 2 : 1;
+      index += 1;
+    }
+    while (index < address.length && address[index] !== "]") index += 1;
+    index += 1;
+  }
+  return result;
+}
+function sarifUri(path) {
+  return path.replaceAll("\\", "/").split("/").map((segment) => encodeURIComponent(segment)).join("/");
+}
+function planUri(report, options) {
+  return options.sarifPlanUri ?? sarifUri(report.plan.source);
+}
+function reindent(text, indent) {
+  return text.split("\n").map((line) => `${indent}${line}`).join("\n");
+}
+function safeJsonLines(text) {
+  return text.split("\n").map((line) => jsonSafe(line).replaceAll("##[", "#\\u0023[")).join("\n");
+}
+var SARIF_SCHEMA_URI, FINGERPRINT_KEY, RULE_LEVEL, ENFORCEMENT_TEXT, RESULTS_MARKER, sarifRenderer;
+var init_sarif = __esm({
+  "src/render/sarif.ts"() {
+    "use strict";
+    init_explain();
+    init_escape();
+    SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
+    FINGERPRINT_KEY = "tfguardFinding/v1";
+    RULE_LEVEL = {
+      "hard-mandatory": "error",
+      "soft-mandatory": "error",
+      advisory: "warning"
+    };
+    ENFORCEMENT_TEXT = {
+      "hard-mandatory": "Hard-mandatory: a finding blocks the pipeline and no approval clears it; the plan must change.",
+      "soft-mandatory": "Soft-mandatory: a finding blocks the pipeline unless enough senior engineers approve the change set.",
+      advisory: "Advisory: a finding is a warning and never blocks."
+    };
+    RESULTS_MARKER = "tfguard:results";
+    sarifRenderer = {
+      name: "sarif",
+      describe: "SARIF 2.1.0 for GitHub code scanning (findings located in the .tf files when found)",
+      *render(report, options) {
+        const sarifOptions = options;
+        const log2 = sarifLog(report, sarifOptions);
+        const skeleton = JSON.stringify(log2, null, 2);
+        const at = skeleton.lastIndexOf(JSON.stringify(RESULTS_MARKER));
+        const indent = " ".repeat(at - skeleton.lastIndexOf("\n", at) - 1 - '"results": '.length);
+        yield safeJsonLines(skeleton.slice(0, at));
+        if (report.findings.length === 0) yield "[]";
+        else {
+          const ruleIndex = new Map(report.rules.map((rule, index) => [rule.name, index]));
+          const context = { report, ruleIndex, locations: sarifOptions.sarifLocations, planUri: planUri(report, sarifOptions) };
+          yield "[\n";
+          let separator = "";
+          for (const finding2 of report.findings) {
+            yield safeJsonLines(`${separator}${reindent(JSON.stringify(sarifResult(finding2, context), null, 2), `${indent}  `)}`);
+            separator = ",\n";
+          }
+          yield `
+${indent}]`;
+        }
+        yield `${safeJsonLines(skeleton.slice(at + JSON.stringify(RESULTS_MARKER).length))}
+`;
+      }
+    };
+  }
+});
+
+// src/render/json.ts
+var json_exports = {};
+__export(json_exports, {
+  jsonRenderer: () => jsonRenderer
+});
+var BATCH, jsonRenderer;
+var init_json = __esm({
+  "src/render/json.ts"() {
+    "use strict";
+    init_escape();
+    BATCH = 1e3;
+    jsonRenderer = {
+      name: "json",
+      describe: "the versioned report (schemas/report-v1.schema.json)",
+      *render(report) {
+        let separator = "{";
+        for (const [key, value] of Object.entries(report)) {
+          if (value === void 0) continue;
+          const name = `${separator}${JSON.stringify(key)}:`;
+          separator = ",";
+          if (!Array.isArray(value) || value.length <= BATCH) {
+            yield jsonSafe(`${name}${JSON.stringify(value)}`);
+            continue;
+          }
+          yield `${name}[`;
+          for (let start = 0; start < value.length; start += BATCH) {
+            const batch = value.slice(start, start + BATCH).map((item) => JSON.stringify(item) ?? "null");
+            yield jsonSafe(`${start === 0 ? "" : ","}${batch.join(",")}`);
+          }
+          yield "]";
+        }
+        yield separator === "{" ? "{}\n" : "}\n";
+      }
+    };
+  }
+});
+
+// src/render/junit.ts
+var junit_exports = {};
+__export(junit_exports, {
+  junitRenderer: () => junitRenderer,
+  xmlAttribute: () => xmlAttribute,
+  xmlText: () => xmlText
+});
+function testSuites(report) {
+  const byRule = /* @__PURE__ */ new Map();
+  for (const finding2 of report.findings) {
+    const list2 = byRule.get(finding2.rule);
+    if (list2) list2.push(finding2);
+    else byRule.set(finding2.rule, [finding2]);
+  }
+  const suites = [];
+  if (report.verdict === "error") suites.push(suite("plan", [], [erroredPlanCase(report)]));
+  const policyNotices = report.notices.filter((notice) => LOUD_NOTICES.has(notice.kind));
+  if (policyNotices.length > 0) {
+    suites.push(suite("policy", [], policyNotices.map((notice) => ({ classname: "policy", name: notice.kind, outcome: { kind: "passed", output: [notice.message] } }))));
+  }
+  for (const rule of report.rules) {
+    const findings = byRule.get(rule.name) ?? [];
+    byRule.delete(rule.name);
+    const cases = !rule.enabled && findings.length === 0 ? [{ classname: rule.name, name: "rule disabled", outcome: { kind: "skipped", message: `disabled by ${rule.source}` } }] : ruleCases(rule.name, findings, report);
+    suites.push(suite(rule.name, ruleProperties(rule), cases));
+  }
+  for (const [name, findings] of byRule) suites.push(suite(name, [], ruleCases(name, findings, report)));
+  return suites;
+}
+function suite(name, properties, cases) {
+  const count2 = (kind) => cases.filter((item) => item.outcome.kind === kind).length;
+  return { name, properties, cases, counts: { tests: cases.length, failures: count2("failure"), errors: count2("error"), skipped: count2("skipped") } };
+}
+function ruleProperties(rule) {
+  const properties = [
+    ["enforcement", rule.enforcement],
+    ["source", rule.source]
+  ];
+  if (rule.approval) properties.push(["approval", `${rule.approval.count} senior approval${rule.approval.count === 1 ? "" : "s"} (${rule.approval.when === "ai" ? "when AI-generated" : "always"})`]);
+  if (rule.description) properties.push(["description", rule.description]);
+  return properties;
+}
+function ruleCases(rule, findings, report) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const finding2 of findings) {
+    const key = JSON.stringify([finding2.address, finding2.deposed ?? null]);
+    const group = groups.get(key);
+    if (group) group.push(finding2);
+    else groups.set(key, [finding2]);
+  }
+  return [...groups.values()].map((group) => findingCase(rule, group, report));
+}
+function findingCase(rule, group, report) {
+  const [first] = group;
+  const name = first.address === null ? "whole environment" : `${first.address}${first.deposed ? ` (deposed object ${first.deposed})` : ""}`;
+  const details = group.flatMap((finding2) => findingLines(finding2, report));
+  const blocking = group.filter((finding2) => finding2.effect === "block" && !finding2.approved);
+  if (blocking.length > 0) {
+    return {
+      classname: rule,
+      name,
+      outcome: { kind: "failure", message: first.message, type: first.enforcement, body: [...details, ...clearance(blocking, report)] }
+    };
+  }
+  const status = first.effect === "warn" ? `warning (${first.enforcement}, does not block)` : `approved by ${first.approved_by.join(", ")} (${first.approved_by.length} of ${first.approvals_required} required)`;
+  return { classname: rule, name, outcome: { kind: "passed", output: [status, ...details] } };
+}
+function findingLines(finding2, report) {
+  const lines2 = [finding2.message];
+  const change = finding2.change_index === void 0 ? void 0 : report.changes[finding2.change_index];
+  if (change) {
+    const order = orderText(change);
+    lines2.push(`change: ${kindText(change)}${order ? `, ${order}` : ""} \xB7 ${change.type} (${holdsText(change)}) \xB7 actions ${change.actions.join(", ")}`);
+    if (change.why) lines2.push(`holds: ${change.why}`);
+    if (change.not_stateful_reason) lines2.push(`holds no data: ${change.not_stateful_reason}`);
+    const why = whyText(change);
+    if (why) lines2.push(`why: ${why}`);
+    if (change.previous_address) lines2.push(`moved from ${change.previous_address}`);
+    if (change.importing) lines2.push(`imported${change.importing.id ? ` (id ${change.importing.id})` : ""} in this plan`);
+    if (change.deferred_reason) lines2.push(`deferred to a later plan (${change.deferred_reason})`);
+    if (change.deletion_note) lines2.push(`note: ${change.deletion_note}`);
+    if (change.dependents && change.dependents.length > 0) lines2.push(`referred to by: ${change.dependents.join(", ")}`);
+  }
+  const downgrade = finding2.downgrade_index === void 0 ? void 0 : report.protection_downgrades[finding2.downgrade_index];
+  if (downgrade) {
+    const { attribute, before, after } = downgradeText(downgrade);
+    lines2.push(`${attribute}: ${before} \u2192 ${after}`);
+  }
+  return lines2;
+}
+function clearance(blocking, report) {
+  const steps2 = /* @__PURE__ */ new Map();
+  for (const finding3 of blocking) {
+    for (const item of finding3.guidance ?? []) {
+      const step = [`to pass: ${item.text}`, ...item.command ? [`  run: ${item.command}`] : []];
+      steps2.set(JSON.stringify(step), step);
+    }
+  }
+  if (steps2.size > 0) return [...steps2.values()].flat();
+  const finding2 = blocking[0];
+  if (finding2.enforcement === "hard-mandatory") return ["to pass: no approval clears a hard-mandatory rule; the plan must change"];
+  const ask = approvalAsk(finding2);
+  if (!ask) return ["to pass: the plan must change"];
+  const approvedSoFar = finding2.approved_by.length > 0 ? ` (so far: ${finding2.approved_by.join(", ")})` : "";
+  return [`to pass: ${ask} of change set ${report.plan.digest}${approvedSoFar} (a signed record, or an approving review of the pull request's head commit by a listed approver), or the plan must change`];
+}
+function erroredPlanCase(report) {
+  const notice = report.notices.find((item) => item.kind === "errored");
+  const message = "the plan errored; an errored plan is never a pass";
+  return { classname: "plan", name: report.plan.source, outcome: { kind: "error", message, type: "errored", body: [notice?.message ?? message] } };
+}
+function renderSuite(suite2) {
+  const { counts } = suite2;
+  let xml = `  <testsuite name="${xmlAttribute(suite2.name)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0">
+`;
+  if (suite2.properties.length > 0) {
+    xml += "    <properties>\n";
+    for (const [name, value] of suite2.properties) xml += `      <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>
+`;
+    xml += "    </properties>\n";
+  }
+  for (const item of suite2.cases) xml += renderCase(item);
+  return `${xml}  </testsuite>
+`;
+}
+function renderCase(item) {
+  const open2 = `    <testcase classname="${xmlAttribute(item.classname)}" name="${xmlAttribute(item.name)}" time="0"`;
+  const { outcome } = item;
+  switch (outcome.kind) {
+    case "failure":
+    case "error":
+      return `${open2}>
+      <${outcome.kind} message="${xmlAttribute(outcome.message)}" type="${xmlAttribute(outcome.type)}">${lines(outcome.body)}</${outcome.kind}>
+    </testcase>
+`;
+    case "skipped":
+      return `${open2}>
+      <skipped message="${xmlAttribute(outcome.message)}"/>
+    </testcase>
+`;
+    case "passed":
+      return outcome.output.length === 0 ? `${open2}/>
+` : `${open2}>
+      <system-out>${lines(outcome.output)}</system-out>
+    </testcase>
+`;
+  }
+}
+function lines(list2) {
+  return list2.map((line) => xmlText(line).replace(/^(\s*)::/, "$1\\u003a:")).join("\n");
+}
+function xmlText(value) {
+  return terminalSafe(value).replace(XML_FORBIDDEN, visible2).replace(/[&<>]/g, (char) => char === "&" ? "&amp;" : char === "<" ? "&lt;" : "&gt;");
+}
+function xmlAttribute(value) {
+  return xmlText(value).replace(/["']/g, (char) => char === '"' ? "&quot;" : "&apos;");
+}
+var junitRenderer, LOUD_NOTICES, XML_FORBIDDEN, visible2;
+var init_junit = __esm({
+  "src/render/junit.ts"() {
+    "use strict";
+    init_explain();
+    init_escape();
+    junitRenderer = {
+      name: "junit",
+      describe: "JUnit XML: a test suite per rule, a test case per rule and resource (GitLab and other CI)",
+      *render(report) {
+        const suites = testSuites(report);
+        const total = (key) => suites.reduce((sum, suite2) => sum + suite2.counts[key], 0);
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+        yield `<testsuites name="tfguard" tests="${total("tests")}" failures="${total("failures")}" errors="${total("errors")}" skipped="${total("skipped")}" time="0">
+`;
+        for (const suite2 of suites) yield renderSuite(suite2);
+        yield "</testsuites>\n";
+      }
+    };
+    LOUD_NOTICES = /* @__PURE__ */ new Set(["policy-changed", "policy-loosened"]);
+    XML_FORBIDDEN = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+    visible2 = (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  }
+});
+
+// node_modules/diff/libesm/diff/base.js
+var Diff;
+var init_base = __esm({
+  "node_modules/diff/libesm/diff/base.js"() {
+    Diff = class {
+      diff(oldStr, newStr, options = {}) {
+        let callback;
+        if (typeof options === "function") {
+          callback = options;
+          options = {};
+        } else if ("callback" in options) {
+          callback = options.callback;
+        }
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+      }
+      diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+          value = this.postProcess(value, options);
+          if (callback) {
+            setTimeout(function() {
+              callback(value);
+            }, 0);
+            return void 0;
+          } else {
+            return value;
+          }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+          maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        const execEditLength = () => {
+          for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+            let basePath;
+            const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+            if (removePath) {
+              bestPath[diagonalPath - 1] = void 0;
+            }
+            let canAdd = false;
+            if (addPath) {
+              const addPathNewPos = addPath.oldPos - diagonalPath;
+              canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+            }
+            const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+            if (!canAdd && !canRemove) {
+              bestPath[diagonalPath] = void 0;
+              continue;
+            }
+            if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+              basePath = this.addToPath(addPath, true, false, 0, options);
+            } else {
+              basePath = this.addToPath(removePath, false, true, 1, options);
+            }
+            newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+            if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+              return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+            } else {
+              bestPath[diagonalPath] = basePath;
+              if (basePath.oldPos + 1 >= oldLen) {
+                maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+              }
+              if (newPos + 1 >= newLen) {
+                minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+              }
+            }
+          }
+          editLength++;
+        };
+        if (callback) {
+          (function exec() {
+            setTimeout(function() {
+              if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                return callback(void 0);
+              }
+              if (!execEditLength()) {
+                exec();
+              }
+            }, 0);
+          })();
+        } else {
+          while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+            const ret = execEditLength();
+            if (ret) {
+              return ret;
+            }
+          }
+        }
+      }
+      addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+          return {
+            oldPos: path.oldPos + oldPosInc,
+            lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+          };
+        } else {
+          return {
+            oldPos: path.oldPos + oldPosInc,
+            lastComponent: { count: 1, added, removed, previousComponent: last }
+          };
+        }
+      }
+      extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+          newPos++;
+          oldPos++;
+          commonCount++;
+          if (options.oneChangePerToken) {
+            basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+          }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+          basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+      }
+      equals(left, right, options) {
+        if (options.comparator) {
+          return options.comparator(left, right);
+        } else {
+          return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+        }
+      }
+      removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+          if (array[i]) {
+            ret.push(array[i]);
+          }
+        }
+        return ret;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      castInput(value, options) {
+        return value;
+      }
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      tokenize(value, options) {
+        return Array.from(value);
+      }
+      join(chars) {
+        return chars.join("");
+      }
+      postProcess(changeObjects, options) {
+        return changeObjects;
+      }
+      get useLongestToken() {
+        return false;
+      }
+      buildValues(lastComponent, newTokens, oldTokens) {
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+          components.push(lastComponent);
+          nextComponent = lastComponent.previousComponent;
+          delete lastComponent.previousComponent;
+          lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+          const component = components[componentPos];
+          if (!component.removed) {
+            if (!component.added && this.useLongestToken) {
+              let value = newTokens.slice(newPos, newPos + component.count);
+              value = value.map(function(value2, i) {
+                const oldValue = oldTokens[oldPos + i];
+                return oldValue.length > value2.length ? oldValue : value2;
+              });
+              component.value = this.join(value);
+            } else {
+              component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+            }
+            newPos += component.count;
+            if (!component.added) {
+              oldPos += component.count;
+            }
+          } else {
+            component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+            oldPos += component.count;
+          }
+        }
+        return components;
+      }
+    };
+  }
+});
+
+// node_modules/diff/libesm/diff/line.js
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+var LineDiff, lineDiff;
+var init_line = __esm({
+  "node_modules/diff/libesm/diff/line.js"() {
+    init_base();
+    LineDiff = class extends Diff {
+      constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+      }
+      equals(left, right, options) {
+        if (options.ignoreWhitespace) {
+          if (!options.newlineIsToken || !left.includes("\n")) {
+            left = left.trim();
+          }
+          if (!options.newlineIsToken || !right.includes("\n")) {
+            right = right.trim();
+          }
+        } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+          if (left.endsWith("\n")) {
+            left = left.slice(0, -1);
+          }
+          if (right.endsWith("\n")) {
+            right = right.slice(0, -1);
+          }
+        }
+        return super.equals(left, right, options);
+      }
+    };
+    lineDiff = new LineDiff();
+  }
+});
+
+// node_modules/diff/libesm/index.js
+var init_libesm = __esm({
+  "node_modules/diff/libesm/index.js"() {
+    init_line();
+  }
+});
+
+// src/shared/markdown-escape.ts
+function markdownSafe(text) {
+  const escaped = terminalSafe(text).replace(SPECIAL, (match) => {
+    if (match[0] === "@" || match[0] === "#") return `\`${match}\``;
+    return HTML_ENTITIES[match] ?? `\\${match}`;
+  });
+  return escaped.replace(/^ +| +$/g, (spaces) => "&#32;".repeat(spaces.length));
+}
+function markdownCode(text, options = {}) {
+  const shown = terminalSafe(text);
+  if (options.inTable && shown.includes("|")) return `<code>${markdownSafe(text)}</code>`;
+  const fence = "`".repeat(longestRun(shown, "`") + 1);
+  const pad = shown === "" || /^[` ]|[` ]$/.test(shown) ? " " : "";
+  return `${fence}${pad}${shown}${pad}${fence}`;
+}
+function markdownCodeBlock(content, info2 = "") {
+  const lines2 = content.split("\n").map(terminalSafe);
+  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
+  return `${fence}${info2}
+${lines2.join("\n")}
+${fence}
+`;
+}
+function longestRun(text, char) {
+  let longest = 0;
+  let current = 0;
+  for (const ch of text) {
+    current = ch === char ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+var HTML_ENTITIES, SPECIAL;
+var init_markdown_escape = __esm({
+  "src/shared/markdown-escape.ts"() {
+    "use strict";
+    init_escape();
+    HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+    SPECIAL = /[@#]+|[&<>"']|[!-/:-@[-`{-~]/g;
+  }
+});
+
+// src/render/markdown.ts
+var markdown_exports = {};
+__export(markdown_exports, {
+  markdownRenderer: () => markdownRenderer,
+  renderMarkdown: () => renderMarkdown
+});
+function renderMarkdown(report, options = {}) {
+  const document = layout(report, options);
+  const full = fitsWhole(document, options.maxLength);
+  if (full !== null) return full;
+  return shortened(document, options.maxLength, options);
+}
+function layout(report, options) {
+  const blocking = [];
+  const warnings = [];
+  const approved = [];
+  for (const finding2 of report.findings) {
+    if (finding2.effect === "warn") warnings.push(finding2);
+    else if (finding2.approved) approved.push(finding2);
+    else blocking.push(finding2);
+  }
+  const rules = new Map(report.rules.map((rule) => [rule.name, rule]));
+  const changes = report.changes;
+  const trust = report.notices.filter((notice) => TRUST_NOTICES.has(notice.kind));
+  const moves = report.notices.filter((notice) => MOVE_NOTICES.has(notice.kind));
+  const notes = report.notices.filter((notice) => !TRUST_NOTICES.has(notice.kind) && !MOVE_NOTICES.has(notice.kind));
+  const forgets = changes.filter((change) => FORGET_KINDS.has(change.kind));
+  const destroyed = changes.filter((change) => change.stateful && DESTROYING_KINDS.has(change.kind));
+  const sections = [
+    {
+      noun: "policy notices",
+      tier: 1,
+      head: "",
+      total: trust.length,
+      items: () => trust.map((notice) => ({ text: `> [!WARNING]
+> **Policy:** ${markdownSafe(notice.message)}
+
+` })),
+      open: Infinity
+    },
+    {
+      noun: "blocking findings",
+      tier: 1,
+      detailTier: 2,
+      head: `### \u26D4 What blocks (${blocking.length})
+
+`,
+      total: blocking.length,
+      items: () => mapLazily(blocking, (finding2) => blockingItem(finding2, report, rules)),
+      open: OPEN_BLOCKING
+    },
+    {
+      noun: "blast-radius diagram",
+      tier: 4,
+      head: "#### Blast radius\n\n",
+      total: destroyed.length > 0 ? 1 : 0,
+      items: () => [{ text: blastRadius(destroyed) }],
+      open: Infinity
+    },
+    {
+      noun: "warnings",
+      tier: 3,
+      head: `### \u26A0\uFE0F What warns (${warnings.length})
+
+`,
+      total: warnings.length,
+      items: () => mapLazily(warnings, (finding2) => ({ text: findingLine(finding2, report) })),
+      open: OPEN_LIST
+    },
+    {
+      noun: "approved findings",
+      tier: 4,
+      head: `### \u2705 Approved (${approved.length})
+
+`,
+      total: approved.length,
+      items: () => mapLazily(approved, (finding2) => ({ text: findingLine(finding2, report) })),
+      open: OPEN_LIST
+    },
+    {
+      noun: "moves, imports and forgets",
+      tier: 4,
+      head: `### \u21AA\uFE0F Moves, imports and forgets (${moves.length + forgets.length})
+
+Nothing here destroys an object; forgotten objects leave Terraform's management and keep running.
+
+`,
+      total: moves.length + forgets.length,
+      items: () => [...moves.map(moveLine), ...forgets.map(forgetLine)],
+      open: OPEN_LIST
+    },
+    {
+      noun: "notes",
+      tier: 4,
+      head: `### \u2139\uFE0F Notes (${notes.length})
+
+`,
+      total: notes.length,
+      items: () => notes.map(noticeLine),
+      open: OPEN_LIST
+    },
+    provenanceSection(report),
+    approvalsSection(report)
+  ].filter((section) => section.total > 0 || section.noun === "provenance evidence" || section.noun === "approvals" && report.summary.approvals_needed > 0);
+  return { marker: options.marker ? `${options.marker}
+
+` : "", head: headline(report, blocking), sections, tail: reviewerSteps(report, blocking) };
+}
+function* mapLazily(list2, render) {
+  for (const item of list2) yield render(item);
+}
+function* sectionPieces(section, shown, shownCount, withDetail) {
+  yield section.head;
+  let count2 = 0;
+  let last = section.head;
+  for (const item of shown) {
+    if (count2 === section.open) yield last = foldOpen(shownCount - section.open, section.noun);
+    yield last = item.text;
+    if (item.detail && withDetail(count2)) yield last = item.detail;
+    count2 += 1;
+  }
+  const cut2 = section.total - count2;
+  if (cut2 > 0) yield last = omission(cut2, section.noun);
+  if (count2 > section.open) yield last = FOLD_CLOSE;
+  if (!last.endsWith("\n\n")) yield "\n";
+}
+function* wholePieces(document) {
+  yield document.marker;
+  yield document.head;
+  for (const section of document.sections) yield* sectionPieces(section, section.items(), section.total, () => true);
+  yield document.tail;
+}
+function fitsWhole(document, maxLength) {
+  let text = "";
+  let size = 0;
+  for (const piece of wholePieces(document)) {
+    size += bytes(piece);
+    if (maxLength !== void 0 && size > maxLength) return null;
+    text += piece;
+  }
+  return text;
+}
+function shortened(document, maxLength, options) {
+  const admitted = document.sections.map((section) => ({ section, items: [], details: [], opened: false }));
+  const worstNotice = cutNotice(admitted.flatMap((entry) => cutsOf(entry, true)), options.reportLocation);
+  let budget = maxLength - bytes(document.marker) - bytes(document.head) - bytes(worstNotice) - bytes(document.tail);
+  if (budget >= 0) {
+    const tiers = [...new Set(document.sections.flatMap((section) => [section.tier, section.detailTier ?? section.tier]))].sort((a, b) => a - b);
+    for (const tier of tiers) {
+      for (const entry of admitted) {
+        if (entry.section.tier === tier) budget = admitItems(entry, budget);
+        if (entry.section.detailTier === tier) budget = admitDetails(entry, budget);
+      }
+    }
+    let text = document.marker + document.head + cutNotice(admitted.flatMap((entry) => cutsOf(entry)), options.reportLocation);
+    for (const { section, items, details, opened } of admitted) {
+      if (!opened) continue;
+      for (const piece of sectionPieces(section, items, items.length, (index) => details[index] === true)) text += piece;
+    }
+    text += document.tail;
+    if (bytes(text) <= maxLength) return text;
+  }
+  return minimal(document, maxLength, options.reportLocation);
+}
+function cutsOf({ section, items, details, opened }, worst = false) {
+  if (section.total === 0) return opened && !worst ? [] : [{ noun: `${section.name ?? section.noun} section`, hidden: 1, of: 1 }];
+  const cuts = [{ noun: section.noun, hidden: worst ? section.total : section.total - items.length, of: section.total }];
+  if (section.detailTier !== void 0) {
+    const withDetail = worst ? section.total : items.filter((item) => item.detail !== void 0).length;
+    const shown = worst ? 0 : details.filter(Boolean).length;
+    if (withDetail > shown) cuts.push({ noun: "attribute diffs", hidden: withDetail - shown, of: withDetail });
+  }
+  return cuts;
+}
+function admitItems(entry, budget) {
+  const { section } = entry;
+  const opening = bytes(section.head) + bytes(omission(section.total, section.noun)) + 1;
+  if (opening > budget) return budget;
+  let left = budget - opening;
+  let count2 = 0;
+  for (const item of section.items()) {
+    const cost = bytes(item.text) + (count2 === section.open ? bytes(foldOpen(section.total, section.noun)) + bytes(FOLD_CLOSE) : 0);
+    if (cost > left) break;
+    left -= cost;
+    entry.items.push(item);
+    count2 += 1;
+  }
+  if (count2 === 0 && section.total > 0) return budget;
+  entry.opened = true;
+  return left;
+}
+function admitDetails(entry, budget) {
+  let left = budget;
+  entry.items.forEach((item, index) => {
+    if (item.detail === void 0) return;
+    const cost = bytes(item.detail);
+    if (cost > left) return;
+    left -= cost;
+    entry.details[index] = true;
+  });
+  return left;
+}
+function minimal(document, maxLength, location) {
+  const heading = document.head.slice(0, document.head.indexOf("\n") + 1);
+  const where2 = location ? ` The full report is in ${markdownSafe(location)}.` : "";
+  for (const candidate of [`${document.marker}${heading}
+The report is too long to show here.${where2}
+`, `${document.marker}${heading}`, heading]) {
+    if (bytes(candidate) <= maxLength) return candidate;
+  }
+  let text = "";
+  for (const char of heading) {
+    if (bytes(text + char) > maxLength) break;
+    text += char;
+  }
+  return text;
+}
+function cutNotice(cuts, location) {
+  const parts = cuts.filter((cut2) => cut2.hidden > 0).map((cut2) => cut2.of === 1 && cut2.hidden === 1 ? `the ${cut2.noun}` : `${cut2.hidden} of ${cut2.of} ${cut2.noun}`);
+  if (parts.length === 0) return "";
+  const where2 = location ? `The full report is in ${markdownSafe(location)}.` : "Run `tfguard --format markdown` on the plan for the full report.";
+  return `> [!NOTE]
+> \u2702\uFE0F **Shortened to fit:** not shown here are ${listed(parts)}. ${where2}
+
+`;
+}
+function foldOpen(inside, noun) {
+  return `
+<details><summary>${inside} more ${noun}</summary>
+
+`;
+}
+function omission(hidden, noun) {
+  return `
+*\u2026 and ${hidden} more ${noun}, not shown here.*
+
+`;
+}
+function bytes(text) {
+  return Buffer.byteLength(text, "utf8");
+}
+function headline(report, blocking) {
+  const { summary: summary2, plan } = report;
+  const title = report.verdict === "block" ? `\u26D4 tfguard: blocked, ${count(summary2.blocking, "blocking finding")}` : report.verdict === "error" ? "\u26D4 tfguard: error, the plan errored" : report.verdict === "warn" ? `\u26A0\uFE0F tfguard: allowed with ${count(summary2.warnings, "warning")}` : "\u2705 tfguard: allowed";
+  const producer = plan.terraform_version ? `${plan.tool === "opentofu" ? "OpenTofu" : "Terraform"} ${markdownSafe(plan.terraform_version)}, ` : "";
+  const environment = report.policy.environment ? `, environment ${markdownCode(report.policy.environment)}` : "";
+  const sources = listed(report.policy.sources.map((source) => markdownCode(source)));
+  const impact = report.whole_environment;
+  const lines2 = [
+    `## ${title} (exit ${report.exit_code})
+
+`,
+    `Plan ${markdownCode(plan.source)} (${producer}plan format ${markdownSafe(plan.format_version)}) \xB7 change set ${markdownCode(plan.digest)} \xB7 policy ${sources}${environment}
+
+`,
+    `${count(summary2.destructive, "destructive change")}, ${summary2.stateful_destructive} on stateful resources; ${impact.destroyed} of ${impact.existing} existing resources destroyed or replaced.${summary2.warnings > 0 && report.verdict === "block" ? ` ${count(summary2.warnings, "warning")}.` : ""}
+
+`
+  ];
+  const ask = askLine(report, blocking);
+  if (ask) lines2.push(`${ask}
+
+`);
+  return lines2.join("");
+}
+function askLine(report, blocking) {
+  const { summary: summary2 } = report;
+  switch (report.verdict) {
+    case "block":
+      if (summary2.hard_mandatory_blocking > 0) return `**To pass:** the plan must change. ${hardFindings(summary2.hard_mandatory_blocking, blocking)}, which no approval can clear.`;
+      if (summary2.approvals_missing > 0) return `**To pass:** ${missingApprovals(report)} of change set ${markdownCode(report.plan.digest)}, or a plan without these changes. See *What a reviewer must do* below.`;
+      return "**To pass:** the plan must change.";
+    case "error":
+      return "**To pass:** fix the errors `terraform plan` printed and plan again: an errored plan is never a pass.";
+    case "warn":
+      return "Nothing blocks. Read the warnings before merging.";
+    case "allow":
+      return "No destructive change needs attention.";
+  }
+}
+function missingApprovals(report) {
+  const { approvals_missing: missing, approvals_needed: needed } = report.summary;
+  return `${missing}${missing < needed ? " more" : ""} senior approval${missing === 1 ? "" : "s"}`;
+}
+function hardFindings(hard, blocking) {
+  const names = [...new Set(blocking.filter((finding2) => finding2.enforcement === "hard-mandatory").map((finding2) => finding2.rule))];
+  const rules = names.length === 1 ? `a hard-mandatory rule (${markdownCode(names[0])})` : `hard-mandatory rules (${listed(names.slice(0, MAX_LISTED).map((name) => markdownCode(name)), names.length - MAX_LISTED)})`;
+  return `${count(hard, "blocking finding")} ${hard === 1 ? "comes" : "come"} from ${rules}`;
+}
+function reviewerSteps(report, blocking) {
+  const { summary: summary2 } = report;
+  const head = "### \u{1F449} What a reviewer must do\n\n";
+  switch (report.verdict) {
+    case "error":
+      return `${head}**Fix the plan.** \`terraform plan\` errored, so this is not a complete picture of what apply would do. Fix the errors it printed and plan again; no approval clears an errored plan.
+`;
+    case "warn":
+      return `${head}**Nothing to approve.** Nothing blocks; read the warnings above before merging.
+`;
+    case "allow":
+      return `${head}**Nothing to do.** No destructive change needs attention.
+`;
+    case "block":
+      break;
+  }
+  if (summary2.hard_mandatory_blocking > 0) {
+    const others = summary2.blocking - summary2.hard_mandatory_blocking;
+    const rest = others > 0 ? ` Once it does, the other ${count(others, "blocking finding")} still ${others === 1 ? "needs" : "need"} senior approval of the new plan's change set.` : "";
+    return `${head}**The plan must change.** ${hardFindings(summary2.hard_mandatory_blocking, blocking)}: no approval can clear ${summary2.hard_mandatory_blocking === 1 ? "it" : "them"}. The guidance under each finding says what would pass.${rest}
+`;
+  }
+  if (summary2.approvals_missing === 0) return `${head}**The plan must change:** no approval can clear what blocks.
+`;
+  const { approvers } = report.policy;
+  const digest = markdownCode(report.plan.digest);
+  const needed = summary2.approvals_missing < summary2.approvals_needed ? ` (${summary2.approvals_needed} needed)` : "";
+  const lines2 = [head, `**${missingApprovals(report)}** of change set ${digest} ${summary2.approvals_missing === 1 ? "is" : "are"} missing${needed}, from distinct approvers listed in the policy; or the plan must change.
+
+`];
+  if (approvers.length === 0) {
+    lines2.push("> [!WARNING]\n> **The policy lists no approvers yet**, so no approval can count: add `approver` blocks to it, and read it from the base branch (`--policy-ref`).\n\n");
+  }
+  const logins = approvers.filter((approver) => approver.github !== null);
+  const ids = approvers.map((approver) => approver.id);
+  const idNames = ids.length > 1 ? ` with their approver id (${listed(ids.slice(0, MAX_LISTED).map((name) => markdownCode(name)), ids.length - MAX_LISTED, "or")})` : "";
+  const record = `runs this${idNames}, then commits and pushes the record it writes. The record must cover change set ${digest}; \`tfguard approve\` prints the digest it signs.`;
+  if (logins.length > 0) {
+    const names = listed(logins.slice(0, MAX_LISTED).map((approver) => `${markdownCode(approver.github)} (${markdownCode(approver.id)})`), logins.length - MAX_LISTED, "or");
+    lines2.push("Each approver either:\n\n");
+    lines2.push(`- **approves on GitHub** the pull request's head commit, as a listed approver: ${names}. A review counts only on the current head commit, and never the pull request author's own; or
+`);
+    lines2.push(`- **signs a record:** ${record}
+
+`);
+  } else {
+    lines2.push(`Each approver **signs a record:** ${record}
+
+`);
+  }
+  const id = ids.length === 1 ? shellQuote(ids[0]) : "YOUR-APPROVER-ID";
+  const environment = report.policy.environment ? ` --environment=${shellQuote(report.policy.environment)}` : "";
+  const source = report.plan.source.startsWith("-") ? `./${report.plan.source}` : report.plan.source;
+  const plan = report.plan.source === "<stdin>" ? "PLAN.json" : shellQuote(source);
+  const message = shellQuote(`Approve tfguard change set ${shortDigest(report.plan.digest).replace("\u2026", "")}`);
+  lines2.push(markdownCodeBlock(`tfguard approve ${plan} --as=${id} --key ~/.ssh/id_ed25519${environment}
+git add .tfguard/approvals && git commit -m ${message} && git push`, "sh"));
+  return lines2.join("");
+}
+function shellQuote(text) {
+  const shown = terminalSafe(text);
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", `'\\''`)}'`;
+}
+function blockingItem(finding2, report, rules) {
+  const change = finding2.change_index !== void 0 ? report.changes[finding2.change_index] : void 0;
+  const stop = /[.!?]$/.test(finding2.message) ? "" : ".";
+  const lines2 = [`#### ${findingTitle(finding2, change)}
+
+`, `${markdownSafe(finding2.message)}${stop}
+
+`];
+  const bullets = [`- **Rule:** ${ruleText(finding2, rules)}`];
+  if (finding2.downgrade_index !== void 0) {
+    const downgrade = report.protection_downgrades[finding2.downgrade_index];
+    if (downgrade) {
+      const { attribute, before, after } = downgradeText(downgrade);
+      bullets.push(`- **Protection lowered:** ${markdownCode(attribute)}: ${markdownCode(before)} \u2192 ${markdownCode(after)} on ${markdownCode(downgrade.type)}`);
+    }
+  }
+  if (change) bullets.push(...changeBullets(change));
+  if (finding2.approved_by.length > 0) {
+    bullets.push(`- **Approved by:** ${listed(finding2.approved_by.map((id) => markdownCode(id)))} (${finding2.approved_by.length} of ${finding2.approvals_required})`);
+  }
+  const guidance = guidanceParts(finding2);
+  bullets.push(...guidance.bullets);
+  lines2.push(`${bullets.join("\n")}
+
+`, ...guidance.blocks);
+  const diff = change ? attributeDiff(change) : "";
+  return diff ? { text: lines2.join(""), detail: diff } : { text: lines2.join("") };
+}
+function findingTitle(finding2, change) {
+  if (finding2.address === null) return "Whole environment";
+  const deposed = finding2.deposed ? ` (deposed object ${markdownCode(finding2.deposed)})` : "";
+  const what = finding2.downgrade_index !== void 0 ? "protection downgrade" : change ? markdownSafe(kindText(change)) : "";
+  return `${markdownCode(finding2.address)}${deposed}${what ? ` \u2014 ${what}` : ""}`;
+}
+function ruleText(finding2, rules) {
+  const rule = rules.get(finding2.rule);
+  const ask = approvalAsk(finding2);
+  const noApproval = finding2.enforcement === "hard-mandatory" && finding2.effect === "block" ? ", no approval can clear it" : "";
+  const source = rule && rule.source !== "builtin:default" ? ` from ${markdownCode(rule.source)}` : "";
+  return `${markdownCode(finding2.rule)}${source}, ${markdownSafe(finding2.enforcement)}${ask ? `, ${markdownSafe(ask)}` : ""}${noApproval}`;
+}
+function changeBullets(change) {
+  const bullets = [];
+  const order = orderText(change);
+  const actions = change.kind === "unknown" ? ` (actions ${listed(change.actions.map((action) => markdownCode(action)))})` : "";
+  bullets.push(`- **Change:** ${markdownSafe(kindText(change))}${order ? `, ${markdownSafe(order)}` : ""}${actions}`);
+  const holds = change.why ?? change.not_stateful_reason;
+  bullets.push(`- **Resource:** ${markdownCode(change.type)}, ${markdownSafe(holdsText(change))}${holds ? `: ${markdownSafe(holds)}` : ""}`);
+  const paths = (change.replace_paths ?? []).map((path) => formatPath(path));
+  const forcing = change.replace_forcing ?? [];
+  if (change.reason_text) bullets.push(`- **Why:** ${markdownSafe(change.reason_text)}`);
+  else if (paths.length === 0 && forcing.length === 0 && whyText(change)) bullets.push(`- **Why:** ${markdownSafe(whyText(change))}`);
+  const samePaths = forcing.length === paths.length && forcing.every((name) => paths.includes(name));
+  if (paths.length > 0) bullets.push(`- **Changed:** ${listed(paths.map((path) => markdownCode(path)))}${samePaths ? `, which ${paths.length === 1 ? "forces" : "force"} a new resource` : ""}`);
+  if (forcing.length > 0 && !samePaths) bullets.push(`- **Forces a new resource:** ${listed(forcing.map((name) => markdownCode(name)))}`);
+  if (change.previous_address) bullets.push(`- **Moved from:** ${markdownCode(change.previous_address)}`);
+  if (change.importing) bullets.push(`- **Imported in this plan**${change.importing.id ? `: id ${markdownCode(change.importing.id)}` : ""}`);
+  if (change.deferred_reason) bullets.push(`- **Deferred** to a later plan: ${markdownSafe(change.deferred_reason)}`);
+  if (change.deletion_note) bullets.push(`- **Note:** ${markdownSafe(change.deletion_note)}`);
+  const dependents = change.dependents ?? [];
+  if (dependents.length > 0) bullets.push(`- **Referred to by:** ${listed(dependents.slice(0, MAX_LISTED).map((address) => markdownCode(address)), dependents.length - MAX_LISTED)}`);
+  return bullets;
+}
+function guidanceParts(finding2) {
+  const bullets = [];
+  const blocks = [];
+  for (const item of finding2.guidance ?? []) {
+    const label = bullets.length === 0 ? "To pass" : "Or";
+    const text = item.action === "approve" ? `${count(finding2.approvals_required, "senior approval")} of this change set, ${markdownCode(shortDigest(item.digest ?? ""))}: see *What a reviewer must do*` : markdownSafe(item.text);
+    bullets.push(`- **${label}:** ${text}`);
+    if (item.moved) blocks.push(`${markdownCodeBlock(`moved {
+  from = ${item.moved.from}
+  to   = ${item.moved.to}
+}`, "hcl")}
+`);
+  }
+  return { bullets, blocks };
+}
+function shortDigest(digest) {
+  return digest.length > 19 ? `${digest.slice(0, 19)}\u2026` : digest;
+}
+function findingLine(finding2, report) {
+  const change = finding2.change_index !== void 0 ? report.changes[finding2.change_index] : void 0;
+  const rule = `rule ${markdownCode(finding2.rule)}, ${markdownSafe(finding2.enforcement)}`;
+  let line = `- **${findingTitle(finding2, change)}**: ${markdownSafe(finding2.message)} (${rule})`;
+  if (change) {
+    line += `
+  - ${markdownCode(change.type)}, ${markdownSafe(holdsText(change))}`;
+    const why = whyText(change);
+    if (why) line += `; why: ${markdownSafe(why)}`;
+  }
+  if (finding2.downgrade_index !== void 0) {
+    const downgrade = report.protection_downgrades[finding2.downgrade_index];
+    if (downgrade) {
+      const { attribute, before, after } = downgradeText(downgrade);
+      line += `
+  - ${markdownCode(attribute)}: ${markdownCode(before)} \u2192 ${markdownCode(after)}`;
+    }
+  }
+  if (finding2.approved_by.length > 0) line += `
+  - approved by ${listed(finding2.approved_by.map((id) => markdownCode(id)))}`;
+  return `${line}
+`;
+}
+function attributeDiff(change) {
+  const attributes = change.attribute_changes ?? [];
+  if (attributes.length === 0) return "";
+  const forcing = /* @__PURE__ */ new Set([...change.replace_forcing ?? [], ...(change.replace_paths ?? []).map((path) => formatPath(path))]);
+  const lines2 = [];
+  for (const attribute of attributes) {
+    const mark = forcing.has(attribute.path) || forcing.has(attribute.path.split(/[.[]/)[0]) ? "   # forces replacement" : "";
+    const path = terminalSafe(attribute.path);
+    const side = (value) => value === ABSENT ? "" : `${displayLines(value).map((line, index) => index === 0 ? `${path} = ${line}` : line).join("\n")}
+`;
+    const parts = attribute.before === attribute.after ? [{ removed: true, added: false, value: side(attribute.before) }, { removed: false, added: true, value: side(attribute.after) }] : diffLines(side(attribute.before), side(attribute.after));
+    let lastAdded = -1;
+    for (const part of parts) {
+      const sign2 = part.added ? "+" : part.removed ? "-" : " ";
+      for (const line of part.value.replace(/\n$/, "").split("\n")) {
+        lines2.push(`${sign2} ${line}`);
+        if (part.added) lastAdded = lines2.length - 1;
+      }
+    }
+    if (mark && lastAdded >= 0) lines2[lastAdded] += mark;
+    else if (mark && lines2.length > 0) lines2[lines2.length - 1] += mark;
+  }
+  const block = markdownCodeBlock(lines2.join("\n"), "diff");
+  const label = `Attribute changes (${attributes.length}), before \u2192 after; sensitive values are never shown`;
+  if (lines2.length <= OPEN_DIFF_LINES) return `**${label}:**
+
+${block}
+`;
+  return `<details><summary>${label}</summary>
+
+${block}
+</details>
+
+`;
+}
+function displayLines(value) {
+  try {
+    const parsed = JSON.parse(value);
+    if (parsed !== null && typeof parsed === "object") return JSON.stringify(parsed, null, 2).split("\n").map(terminalSafe);
+  } catch {
+  }
+  return [terminalSafe(value)];
+}
+function blastRadius(destroyed) {
+  const ids = /* @__PURE__ */ new Map();
+  let nodes = 0;
+  const nextId = () => `n${nodes += 1}`;
+  const lines2 = ["flowchart TB", "  classDef destroyed fill:#ffebe9,stroke:#cf222e,color:#1f2328", "  classDef replaced fill:#fff1e5,stroke:#bc4c00,color:#1f2328", "  classDef dependent fill:#ddf4ff,stroke:#0969da,color:#1f2328"];
+  const node = (address, label, style) => {
+    const known = ids.get(address);
+    if (known) return known;
+    const id = nextId();
+    ids.set(address, id);
+    lines2.push(`  ${id}["${label}"]:::${style}`);
+    return id;
+  };
+  const drawn = destroyed.slice(0, MAX_DIAGRAM_RESOURCES);
+  for (const change of drawn) {
+    const style = change.kind === "delete" || change.kind === "unknown" ? "destroyed" : "replaced";
+    const holds = [change.category, change.severity].filter(Boolean).join(", ");
+    node(change.address, `${mermaidText(change.address)}<br/>${mermaidText(`${kindText(change).split(" (")[0]}${holds ? ` \xB7 ${holds}` : ""}`)}`, style);
+  }
+  let edges = 0;
+  for (const change of drawn) {
+    const from = ids.get(change.address);
+    const dependents = change.dependents ?? [];
+    for (const dependent of dependents.slice(0, MAX_DIAGRAM_DEPENDENTS)) {
+      lines2.push(`  ${from} --> ${node(dependent, mermaidText(dependent), "dependent")}`);
+      edges += 1;
+    }
+    if (dependents.length > MAX_DIAGRAM_DEPENDENTS) {
+      const more = nextId();
+      lines2.push(`  ${more}["${mermaidText(`\u2026 and ${dependents.length - MAX_DIAGRAM_DEPENDENTS} more`)}"]:::dependent`, `  ${from} --> ${more}`);
+    }
+  }
+  if (edges === 0) {
+    for (let index = 3; index < drawn.length; index += 1) lines2.push(`  ${ids.get(drawn[index - 3].address)} ~~~ ${ids.get(drawn[index].address)}`);
+  }
+  const notDrawn = destroyed.length - drawn.length;
+  const caption = [
+    edges > 0 ? "Red: destroyed; orange: replaced (the old object is destroyed); blue: resources whose configuration refers to them, an arrow from each destroyed resource to what refers to it." : "Red: destroyed; orange: replaced (the old object is destroyed). Nothing in the plan's configuration refers to them.",
+    notDrawn > 0 ? ` ${count(notDrawn, "more destroyed stateful resource")} not drawn.` : ""
+  ].join("");
+  return `${markdownCodeBlock(lines2.join("\n"), "mermaid")}
+${caption}
+
+`;
+}
+function mermaidText(text, max = 60) {
+  const chars = [...terminalSafe(text)];
+  const cut2 = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
+  return cut2.map((char) => /^[A-Za-z0-9 ._:/-]$/.test(char) ? char : `#${char.codePointAt(0)};`).join("");
+}
+function moveLine(notice) {
+  const label = notice.kind === "moved" ? "Moved" : "Imported";
+  return { text: `- **${label}:** ${notice.address ? `${markdownCode(notice.address)}: ` : ""}${markdownSafe(notice.message)}
+` };
+}
+function forgetLine(change) {
+  return { text: `- **Forgotten:** ${markdownCode(change.address)}: ${markdownSafe(kindText(change))}; ${markdownCode(change.type)}, ${markdownSafe(holdsText(change))}
+` };
+}
+function noticeLine(notice) {
+  return { text: `- ${notice.address ? `${markdownCode(notice.address)}: ` : ""}${markdownSafe(notice.message)}
+` };
+}
+function provenanceSection(report) {
+  const { provenance } = report;
+  const basis = provenance.basis === "evidence" ? `from evidence in the change (${count(provenance.evidence.length, "item")} below)` : provenance.basis === "declared" ? `declared${provenance.reason ? `: ${markdownSafe(provenance.reason)}` : ""}` : markdownSafe(provenanceBasisText(provenance));
+  const lines2 = [`### \u{1F50E} Provenance: ${provenance.ai ? "AI-generated" : "human"}
+
+`, `**${provenance.ai ? "AI-generated" : "Human"}**, ${basis}.
+
+`];
+  const facts = [];
+  if (provenance.range) {
+    const { base, head, commits, source, truncated } = provenance.range;
+    facts.push(`- **Commits:** ${markdownCode(`${base.slice(0, 12)}..${head.slice(0, 12)}`)}, ${count(commits, "commit")} read from ${markdownSafe(source)}${truncated ? " (the API listing stops at 250)" : ""}`);
+  }
+  if (provenance.authors.length > 0) {
+    const authors = provenance.authors.slice(0, MAX_LISTED).map((author) => `${markdownCode(authorText(author))} (${markdownSafe(author.roles.join(", "))})`);
+    facts.push(`- **Authors:** ${listed(authors, provenance.authors.length - MAX_LISTED)}`);
+  }
+  if (facts.length > 0) lines2.push(`${facts.join("\n")}
+
+`);
+  if (provenance.evidence.length > 0) lines2.push(`**Evidence (${provenance.evidence.length}):**
+
+`);
+  return {
+    noun: "provenance evidence",
+    name: "provenance",
+    tier: 4,
+    head: lines2.join(""),
+    total: provenance.evidence.length,
+    items: () => mapLazily(provenance.evidence, (evidence) => ({ text: `- ${markdownSafe(evidenceText(evidence))}: ${markdownCode(evidence.text)}
+` })),
+    open: OPEN_EVIDENCE
+  };
+}
+function approvalsSection(report) {
+  const { summary: summary2, approvals } = report;
+  const valid = approvals.filter((approval) => approval.valid && approval.reason === null).length;
+  const state = approvals.length === 0 ? `No approvals were recorded for change set ${markdownCode(report.plan.digest)}.` : `${count(valid, "approval")} of ${approvals.length} considered ${valid === 1 ? "counts" : "count"}.`;
+  const missing = summary2.approvals_missing > 0 ? ` Still missing: ${summary2.approvals_missing} of the ${summary2.approvals_needed} needed.` : summary2.approvals_needed > 0 && summary2.hard_mandatory_blocking === 0 ? " None missing." : "";
+  return {
+    noun: "approvals",
+    tier: 4,
+    head: `### \u270D\uFE0F Approvals
+
+${state}${missing}
+
+`,
+    total: approvals.length,
+    items: () => mapLazily(approvals, (approval) => ({ text: approvalLine(approval) })),
+    open: OPEN_LIST
+  };
+}
+function approvalLine(approval) {
+  const who = approval.approver !== null ? markdownCode(approval.approver) : "an unlisted approver";
+  const via = approval.via === "ssh" ? `signed record ${markdownCode(approval.file ?? "")}${approval.expires_at ? `, expires ${markdownCode(approval.expires_at)}` : ""}` : `GitHub review ${markdownCode(String(approval.review ?? ""))}${approval.reviewer ? ` by ${markdownCode(approval.reviewer)}` : ""}${approval.commit ? ` on commit ${markdownCode(approval.commit.slice(0, 12))}` : ""}`;
+  const outcome = approval.reason === null ? "\u2705 counts" : approval.valid ? `\u26A0\uFE0F valid, not counted: ${markdownSafe(approval.reason)}` : `\u274C does not count: ${markdownSafe(approval.reason)}`;
+  const [icon, ...words] = outcome.split(" ");
+  const comment2 = approval.comment ? `
+  - their reason: ${markdownSafe(approval.comment)}` : "";
+  return `- ${icon} ${who}, ${via}: ${words.join(" ")}${comment2}
+`;
+}
+function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+function listed(parts, more = 0, last = "and") {
+  const all = more > 0 ? [...parts, `${more} more`] : [...parts];
+  if (all.length <= 1) return all.join("");
+  return `${all.slice(0, -1).join(", ")} ${last} ${all[all.length - 1]}`;
+}
+var ABSENT, OPEN_BLOCKING, OPEN_LIST, OPEN_EVIDENCE, OPEN_DIFF_LINES, MAX_DIAGRAM_RESOURCES, MAX_DIAGRAM_DEPENDENTS, MAX_LISTED, TRUST_NOTICES, MOVE_NOTICES, FORGET_KINDS, DESTROYING_KINDS, markdownRenderer, FOLD_CLOSE;
+var init_markdown = __esm({
+  "src/render/markdown.ts"() {
+    "use strict";
+    init_libesm();
+    init_catalogue();
+    init_explain();
+    init_escape();
+    init_markdown_escape();
+    ABSENT = "(absent)";
+    OPEN_BLOCKING = 20;
+    OPEN_LIST = 10;
+    OPEN_EVIDENCE = 5;
+    OPEN_DIFF_LINES = 16;
+    MAX_DIAGRAM_RESOURCES = 30;
+    MAX_DIAGRAM_DEPENDENTS = 10;
+    MAX_LISTED = 20;
+    TRUST_NOTICES = /* @__PURE__ */ new Set(["policy-changed", "policy-loosened"]);
+    MOVE_NOTICES = /* @__PURE__ */ new Set(["moved", "imported"]);
+    FORGET_KINDS = /* @__PURE__ */ new Set(["forget", "forget-replace"]);
+    DESTROYING_KINDS = /* @__PURE__ */ new Set(["delete", "replace", "import-replace", "unknown"]);
+    markdownRenderer = {
+      name: "markdown",
+      describe: "for GitHub job summaries and pull-request comments: what blocks, what warns, what a reviewer must do",
+      render: (report) => wholePieces(layout(report, {}))
+    };
+    FOLD_CLOSE = "\n</details>\n\n";
+  }
+});
+
+// src/render/palette.ts
+var wrap, COLOURS, identity, PLAIN;
+var init_palette = __esm({
+  "src/render/palette.ts"() {
+    "use strict";
+    wrap = (open2, close) => (text) => `\x1B[${open2}m${text}\x1B[${close}m`;
+    COLOURS = {
+      red: wrap(31, 39),
+      yellow: wrap(33, 39),
+      green: wrap(32, 39),
+      cyan: wrap(36, 39),
+      bold: wrap(1, 22),
+      dim: wrap(2, 22)
+    };
+    identity = (text) => text;
+    PLAIN = { red: identity, yellow: identity, green: identity, cyan: identity, bold: identity, dim: identity };
+  }
+});
+
+// src/render/text.ts
+var text_exports = {};
+__export(text_exports, {
+  renderText: () => renderText,
+  textRenderer: () => textRenderer
+});
+function renderText(report, palette = PLAIN) {
+  const lines2 = [];
+  const { plan } = report;
+  const producer = plan.terraform_version ? `${plan.tool === "opentofu" ? "OpenTofu" : "Terraform"} ${terminalSafe(plan.terraform_version)}, ` : "";
+  lines2.push(`${palette.bold("tfguard")} ${terminalSafe(plan.source)} ${palette.dim(`(${producer}plan format ${terminalSafe(plan.format_version)})`)}`);
+  lines2.push("");
+  const blocking = report.findings.filter((finding2) => finding2.effect === "block" && !finding2.approved);
+  const warnings = report.findings.filter((finding2) => finding2.effect === "warn");
+  if (blocking.length > 0) {
+    lines2.push(palette.red(palette.bold(`\u2716 Blocking (${blocking.length})`)));
+    pushFindings(lines2, blocking, report, palette);
+  }
+  if (warnings.length > 0) {
+    lines2.push(palette.yellow(palette.bold(`\u25B2 Warnings (${warnings.length})`)));
+    pushFindings(lines2, warnings, report, palette);
+  }
+  if (report.notices.length > 0) {
+    lines2.push(palette.cyan(palette.bold(`\u2139 Notes (${report.notices.length})`)));
+    for (const notice of report.notices) {
+      lines2.push(`  ${notice.address ? `${terminalSafe(notice.address)}: ` : ""}${terminalSafe(notice.message)}`);
+    }
+    lines2.push("");
+  }
+  if (report.approvals.length > 0) {
+    lines2.push(palette.bold(`\u270E Approvals (${report.approvals.length})`));
+    for (const approval of report.approvals) {
+      const who = approval.approver ?? (approval.reviewer ? `@${approval.reviewer}` : "unknown");
+      const what = approval.via === "ssh" ? `signed record ${approval.file}` : `GitHub review ${approval.review}`;
+      const reason = approval.reason === null ? "" : terminalSafe(approval.reason);
+      const outcome = approval.reason === null ? palette.green("counts") : approval.valid ? palette.yellow(reason) : palette.red(`does not count: ${reason}`);
+      lines2.push(`  ${terminalSafe(who)}  ${terminalSafe(what)}: ${outcome}`);
+    }
+    lines2.push("");
+  }
+  if (report.findings.length === 0) {
+    lines2.push(palette.green("No destructive changes that need attention."));
+    lines2.push("");
+  }
+  const { provenance } = report;
+  lines2.push(`Provenance  ${provenance.ai ? "AI-generated" : "human"} (${terminalSafe(provenanceBasisText(provenance))})`);
+  if (provenance.range) {
+    const { base, head, commits, source } = provenance.range;
+    lines2.push(`Commits     ${terminalSafe(base.slice(0, 12))}..${terminalSafe(head.slice(0, 12))}: ${commits} commit${commits === 1 ? "" : "s"} read from ${source}${provenance.range.truncated ? " (the API listing stops at 250)" : ""}`);
+  }
+  if (provenance.authors.length > 0) {
+    const shown = provenance.authors.slice(0, 5).map((author) => terminalSafe(authorText(author)));
+    lines2.push(`Authors     ${shown.join(", ")}${provenance.authors.length > 5 ? `, and ${provenance.authors.length - 5} more` : ""}`);
+  }
+  lines2.push(`Changes     ${report.summary.destructive} destructive, ${report.summary.stateful_destructive} on stateful resources; ${report.whole_environment.destroyed} of ${report.whole_environment.existing} existing resources destroyed or replaced`);
+  lines2.push(`Digest      ${plan.digest}`);
+  lines2.push(`Policy      ${report.policy.sources.map(terminalSafe).join(", ")}${report.policy.environment ? ` (environment ${terminalSafe(report.policy.environment)})` : ""}`);
+  for (const item of report.policy.loosened) lines2.push(`            ${terminalSafe(item.source)} loosens on purpose: ${terminalSafe(item.what)}`);
+  lines2.push("");
+  lines2.push(verdictLine(report, palette));
+  return `${lines2.join("\n")}
+`;
+}
+function pushFindings(lines2, findings, report, palette) {
+  for (const finding2 of findings) {
+    const ask = approvalAsk(finding2);
+    const rule = palette.dim(`[${finding2.rule}: ${finding2.enforcement}${ask ? `, ${ask}` : ""}]`);
+    if (finding2.address === null) {
+      lines2.push(`  ${palette.bold("whole environment")}  ${terminalSafe(finding2.message)} ${rule}`);
+      continue;
+    }
+    if (finding2.downgrade_index !== void 0) {
+      lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}  ${terminalSafe(finding2.message)} ${rule}`);
+      const { attribute, before, after } = downgradeText(report.protection_downgrades[finding2.downgrade_index]);
+      lines2.push(`      ${terminalSafe(attribute)}: ${terminalSafe(before)} \u2192 ${terminalSafe(after)}`);
+      continue;
+    }
+    lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}${finding2.deposed ? palette.dim(` (deposed object ${terminalSafe(finding2.deposed)})`) : ""}  ${terminalSafe(finding2.message)} ${rule}`);
+    if (finding2.change_index !== void 0) pushChange(lines2, report.changes[finding2.change_index]);
+  }
+  lines2.push("");
+}
+function pushChange(lines2, change) {
+  const order = orderText(change);
+  lines2.push(`      ${terminalSafe(kindText(change))}${order ? `, ${order}` : ""} \xB7 ${terminalSafe(change.type)} (${terminalSafe(holdsText(change))}) \xB7 actions ${terminalSafe(change.actions.join(", "))}`);
+  if (change.why) lines2.push(`      holds: ${terminalSafe(change.why)}`);
+  if (change.not_stateful_reason) lines2.push(`      holds no data: ${terminalSafe(change.not_stateful_reason)}`);
+  const why = whyText(change);
+  if (why) lines2.push(`      why: ${terminalSafe(why)}`);
+  if (change.previous_address) lines2.push(`      moved from ${terminalSafe(change.previous_address)}`);
+  if (change.importing) lines2.push(`      imported${change.importing.id ? ` (id ${terminalSafe(change.importing.id)})` : ""} in this plan`);
+  if (change.deferred_reason) lines2.push(`      deferred to a later plan (${terminalSafe(change.deferred_reason)})`);
+  if (change.deletion_note) lines2.push(`      note: ${terminalSafe(change.deletion_note)}`);
+}
+function verdictLine(report, palette) {
+  const head = VERDICT_TEXT[report.verdict];
+  const { summary: summary2 } = report;
+  switch (report.verdict) {
+    case "block": {
+      const needed = summary2.approvals_missing;
+      const more = needed < summary2.approvals_needed ? " more" : "";
+      const ask = summary2.hard_mandatory_blocking > 0 ? `: ${summary2.hard_mandatory_blocking} hard-mandatory finding(s) allow no approval, so the plan must change` : `: ${needed}${more} senior approver${needed > 1 ? "s" : ""} must approve change set ${report.plan.digest}, or the plan must change`;
+      const line = `${palette.red(palette.bold(head))} \u2014 ${summary2.blocking} blocking finding(s)${ask} (exit 1)`;
+      return summary2.hard_mandatory_blocking > 0 ? line : `${line}
+${howToApprove(report)}`;
+    }
+    case "error":
+      return palette.red(palette.bold(head)) + " \u2014 the plan errored; an errored plan is never a pass (exit 2)";
+    case "warn":
+      return palette.yellow(palette.bold(head)) + ` \u2014 ${summary2.warnings} warning(s) (exit 0)`;
+    case "allow":
+      return palette.green(palette.bold(head)) + " (exit 0)";
+  }
+}
+function howToApprove(report) {
+  const { approvers } = report.policy;
+  const ids = approvers.length > 0 ? approvers.map((approver) => terminalSafe(approver.id)).join(", ") : "none yet: add approver blocks to the policy";
+  const environment = report.policy.environment ? ` --environment ${terminalSafe(report.policy.environment)}` : "";
+  const lines2 = [`To approve: a senior runs \`tfguard approve ${terminalSafe(report.plan.source)} --as <id> --key ~/.ssh/id_ed25519${environment}\` and commits the record (approvers: ${ids})`];
+  if (approvers.some((approver) => approver.github !== null)) lines2.push("            or approves the pull request's head commit on GitHub as a listed approver");
+  return lines2.join("\n");
+}
+var VERDICT_TEXT, textRenderer;
+var init_text2 = __esm({
+  "src/render/text.ts"() {
+    "use strict";
+    init_explain();
+    init_escape();
+    init_palette();
+    VERDICT_TEXT = {
+      allow: "ALLOWED",
+      warn: "ALLOWED WITH WARNINGS",
+      block: "BLOCKED",
+      error: "ERROR"
+    };
+    textRenderer = {
+      name: "text",
+      describe: "for terminals: what blocks, then what warns, then notes",
+      render: (report, options) => [renderText(report, options.palette)]
+    };
+  }
+});
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -33066,311 +34727,9 @@ function policyChangesSince(request2, cwd, base) {
 import { resolve as resolve5 } from "node:path";
 
 // src/commands/locate-resources.ts
+init_sarif();
 import { existsSync as existsSync3, readdirSync as readdirSync3, readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
 import { dirname, isAbsolute as isAbsolute2, join as join4, relative, resolve as resolve4, sep as sep2 } from "node:path";
-
-// src/render/sarif.ts
-import { createHash as createHash6 } from "node:crypto";
-
-// src/report/explain.ts
-init_catalogue();
-var KIND_TEXT = new Map(Object.entries({
-  delete: "delete",
-  replace: "replace",
-  forget: "forget (removed from state, object kept)",
-  "forget-replace": "replace, old object forgotten (kept, unmanaged)",
-  "import-replace": "import, then replace (destroys the imported object)",
-  unknown: "unknown actions (treated as destructive)"
-}));
-function kindText(change) {
-  return KIND_TEXT.get(change.kind) ?? change.kind;
-}
-function orderText(change) {
-  if (change.order === "create-first") return "new object created first";
-  if (change.order === "delete-first") return "old object destroyed first";
-  return "";
-}
-function holdsText(change) {
-  if (change.stateful) return `${change.category}, ${change.severity}`;
-  return change.not_stateful_reason !== void 0 ? "holds no data" : "not in the stateful catalogue";
-}
-function whyText(change) {
-  const because = [];
-  if (change.reason_text) because.push(change.reason_text);
-  if (change.replace_paths && change.replace_paths.length > 0) {
-    because.push(`changed: ${change.replace_paths.map((path) => formatPath(path)).join(", ")}`);
-  }
-  if (change.replace_forcing && change.replace_forcing.length > 0) {
-    because.push(`${change.replace_forcing.join(", ")} forces a new resource`);
-  }
-  if (because.length > 0) return because.join("; ");
-  if (change.kind === "delete" && change.deposed) return "a deposed object left behind by an earlier create-before-destroy replacement";
-  if (change.kind === "delete") return "no reason given (a -destroy plan, or Terraform older than 1.1)";
-  return "";
-}
-function downgradeText(downgrade) {
-  return {
-    attribute: downgrade.attribute,
-    before: JSON.stringify(downgrade.before),
-    after: downgrade.after_unknown ? "(known after apply)" : JSON.stringify(downgrade.after)
-  };
-}
-function approvalAsk(finding2) {
-  const count2 = finding2.approvals_required;
-  return count2 > 0 ? `needs ${count2} senior approval${count2 > 1 ? "s" : ""}` : "";
-}
-function evidenceText(evidence) {
-  const { where: where2 } = evidence;
-  const at = where2.type === "commit" ? `commit ${where2.sha.slice(0, 7)} ${where2.field === "message" ? `line ${where2.line}` : where2.field}` : where2.type === "label" ? `label ${where2.label}` : where2.type === "branch" ? `branch ${where2.branch}` : where2.type === "pr-author" ? `pull request author ${where2.login}` : where2.type === "pr-body" ? `pull request body line ${where2.line}` : `environment ${where2.name}`;
-  return `${evidence.tool} ${evidence.kind} (${at})`;
-}
-function authorText(author) {
-  const identity2 = author.name && author.email ? `${author.name} <${author.email}>` : author.name ?? author.email ?? "";
-  if (author.login === void 0) return identity2;
-  return identity2 === "" ? `@${author.login}` : `${identity2} (@${author.login})`;
-}
-function provenanceBasisText(provenance) {
-  switch (provenance.basis) {
-    case "declared":
-      return "declared";
-    case "evidence": {
-      const [first] = provenance.evidence;
-      const more = provenance.evidence.length - 1;
-      return `evidence: ${first ? evidenceText(first) : "none listed"}${more > 0 ? `, and ${more} more` : ""}`;
-    }
-    case "no-evidence":
-      return provenance.reason ?? "no AI signal in the history read";
-    case "unknown":
-      return `unknown provenance: ${provenance.reason ?? "nothing could be read"}`;
-  }
-}
-
-// src/render/sarif.ts
-init_escape();
-var SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
-var FINGERPRINT_KEY = "tfguardFinding/v1";
-var RULE_LEVEL = {
-  "hard-mandatory": "error",
-  "soft-mandatory": "error",
-  advisory: "warning"
-};
-var ENFORCEMENT_TEXT = {
-  "hard-mandatory": "Hard-mandatory: a finding blocks the pipeline and no approval clears it; the plan must change.",
-  "soft-mandatory": "Soft-mandatory: a finding blocks the pipeline unless enough senior engineers approve the change set.",
-  advisory: "Advisory: a finding is a warning and never blocks."
-};
-var RESULTS_MARKER = "tfguard:results";
-var sarifRenderer = {
-  name: "sarif",
-  describe: "SARIF 2.1.0 for GitHub code scanning (findings located in the .tf files when found)",
-  *render(report, options) {
-    const sarifOptions = options;
-    const log2 = sarifLog(report, sarifOptions);
-    const skeleton = JSON.stringify(log2, null, 2);
-    const at = skeleton.lastIndexOf(JSON.stringify(RESULTS_MARKER));
-    const indent = " ".repeat(at - skeleton.lastIndexOf("\n", at) - 1 - '"results": '.length);
-    yield safeJsonLines(skeleton.slice(0, at));
-    if (report.findings.length === 0) yield "[]";
-    else {
-      const ruleIndex = new Map(report.rules.map((rule, index) => [rule.name, index]));
-      const context = { report, ruleIndex, locations: sarifOptions.sarifLocations, planUri: planUri(report, sarifOptions) };
-      yield "[\n";
-      let separator = "";
-      for (const finding2 of report.findings) {
-        yield safeJsonLines(`${separator}${reindent(JSON.stringify(sarifResult(finding2, context), null, 2), `${indent}  `)}`);
-        separator = ",\n";
-      }
-      yield `
-${indent}]`;
-    }
-    yield `${safeJsonLines(skeleton.slice(at + JSON.stringify(RESULTS_MARKER).length))}
-`;
-  }
-};
-function sarifLog(report, options) {
-  const driver = {
-    name: "tfguard",
-    version: report.tool.version,
-    ...options.sarifInformationUri !== void 0 ? { informationUri: options.sarifInformationUri } : {},
-    rules: report.rules.map(ruleDescriptor)
-  };
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: { driver },
-        invocations: [
-          {
-            executionSuccessful: true,
-            exitCode: report.exit_code,
-            toolExecutionNotifications: report.notices.map(noticeNotification)
-          }
-        ],
-        properties: {
-          verdict: report.verdict,
-          digest: report.plan.digest,
-          plan: report.plan.source,
-          summary: { ...report.summary }
-        },
-        results: RESULTS_MARKER
-      }
-    ]
-  };
-}
-function ruleDescriptor(rule) {
-  const description = rule.description ?? `The ${rule.name} rule of the tfguard policy.`;
-  return {
-    id: rule.name,
-    name: rule.name,
-    shortDescription: { text: firstSentence(description) },
-    fullDescription: { text: description },
-    help: { text: helpText(rule, description) },
-    defaultConfiguration: { enabled: rule.enabled, level: RULE_LEVEL[rule.enforcement] ?? "warning" },
-    properties: {
-      tags: ["terraform", "tfguard", rule.enforcement],
-      enforcement: rule.enforcement,
-      approval: rule.approval === null ? null : { ...rule.approval },
-      source: rule.source,
-      locked: rule.locked
-    }
-  };
-}
-function helpText(rule, description) {
-  const parts = [description, ENFORCEMENT_TEXT[rule.enforcement] ?? `Enforcement: ${rule.enforcement}.`];
-  if (rule.approval !== null && rule.enforcement === "soft-mandatory") {
-    const count2 = `${rule.approval.count} senior approval${rule.approval.count === 1 ? "" : "s"}`;
-    parts.push(rule.approval.when === "ai" ? `Needs ${count2} of the change set when the change is AI-generated.` : `Needs ${count2} of the change set.`);
-  }
-  parts.push(`Defined in ${rule.source}${rule.locked ? " (locked: a later policy cannot change it)" : ""}.`);
-  return parts.join(" ");
-}
-function firstSentence(text) {
-  const end = text.search(/\.(\s|$)/);
-  return end < 0 ? text : text.slice(0, end + 1);
-}
-function sarifResult(finding2, context) {
-  const { report } = context;
-  const change = finding2.change_index === void 0 ? void 0 : report.changes[finding2.change_index];
-  const ruleIndex = context.ruleIndex.get(finding2.rule);
-  const result = {
-    ruleId: finding2.rule,
-    ...ruleIndex !== void 0 ? { ruleIndex } : {},
-    level: resultLevel(finding2),
-    message: { text: messageText(findingText(finding2, report, change)) },
-    locations: [resultLocation(finding2, context)],
-    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(finding2) },
-    properties: {
-      address: finding2.address,
-      ...finding2.deposed !== void 0 ? { deposed: finding2.deposed } : {},
-      ...finding2.attribute !== void 0 ? { attribute: finding2.attribute } : {},
-      kind: change?.kind ?? (finding2.downgrade_index !== void 0 ? "protection-downgrade" : "whole-environment"),
-      actions: change ? [...change.actions] : [],
-      ...change ? { type: change.type } : {},
-      enforcement: finding2.enforcement,
-      effect: finding2.effect,
-      approved: finding2.approved,
-      approvals_required: finding2.approvals_required,
-      approved_by: [...finding2.approved_by],
-      ...finding2.guidance ? { guidance: finding2.guidance.map((item) => ({ ...item })) } : {},
-      ...change?.dependents ? { dependents: [...change.dependents] } : {},
-      digest: report.plan.digest
-    }
-  };
-  if (finding2.approved) {
-    result.suppressions = [{ kind: "external", status: "accepted", justification: `Approved by ${finding2.approved_by.join(", ")}` }];
-  }
-  return result;
-}
-function resultLevel(finding2) {
-  if (finding2.approved) return "note";
-  return finding2.effect === "block" ? "error" : "warning";
-}
-function resultLocation(finding2, context) {
-  const found3 = finding2.address === null ? void 0 : context.locations?.get(configurationAddressOf(finding2.address));
-  const physicalLocation = found3 ? { artifactLocation: { uri: found3.uri }, region: { startLine: found3.line } } : { artifactLocation: { uri: context.planUri } };
-  return {
-    physicalLocation,
-    ...finding2.address !== null ? { logicalLocations: [{ fullyQualifiedName: finding2.address, kind: "resource" }] } : {}
-  };
-}
-function findingText(finding2, report, change) {
-  const sentences = [];
-  if (finding2.address === null) sentences.push(`${finding2.message}.`);
-  else sentences.push(`${finding2.message}: ${finding2.address}${finding2.deposed ? ` (deposed object ${finding2.deposed})` : ""}.`);
-  if (change) {
-    const order = orderText(change);
-    sentences.push(`Change: ${kindText(change)}${order ? `, ${order}` : ""}; ${change.type} (${holdsText(change)}).`);
-    const why = whyText(change);
-    if (why) sentences.push(`Why: ${why}.`);
-  }
-  if (finding2.downgrade_index !== void 0) {
-    const downgrade = report.protection_downgrades[finding2.downgrade_index];
-    if (downgrade) {
-      const { attribute, before, after } = downgradeText(downgrade);
-      sentences.push(`${attribute}: ${before} \u2192 ${after}.`);
-    }
-  }
-  sentences.push(requirementText(finding2, report));
-  return sentences.join(" ");
-}
-function requirementText(finding2, report) {
-  if (finding2.approved) return `Approved by ${finding2.approved_by.join(", ")}.`;
-  if (finding2.effect === "warn") return "Advisory: this does not block.";
-  if (finding2.guidance && finding2.guidance.length > 0) return `To pass: ${finding2.guidance.map((item) => item.text).join("; or ")}.`;
-  if (finding2.enforcement === "hard-mandatory") return "Hard-mandatory: no approval clears this, the plan must change.";
-  const ask = approvalAsk(finding2);
-  return ask ? `Blocks: ${ask} of change set ${report.plan.digest}, or the plan must change.` : "Blocks: the plan must change.";
-}
-function noticeNotification(notice) {
-  return {
-    descriptor: { id: notice.kind },
-    level: notice.kind === "errored" ? "error" : notice.kind === "policy-changed" || notice.kind === "policy-loosened" ? "warning" : "note",
-    message: { text: messageText(`${notice.address ? `${notice.address}: ` : ""}${notice.message}`) }
-  };
-}
-function messageText(text) {
-  return text.replace(/\\(?=[[\]])|[[\]]/g, "\\$&");
-}
-function findingFingerprint(finding2) {
-  const key = JSON.stringify([finding2.rule, finding2.address ?? "", finding2.deposed ?? "", finding2.attribute ?? ""]);
-  return createHash6("sha256").update(key).digest("hex");
-}
-function configurationAddressOf(address) {
-  let result = "";
-  let index = 0;
-  while (index < address.length) {
-    const char = address[index];
-    if (char !== "[") {
-      result += char;
-      index += 1;
-      continue;
-    }
-    index += 1;
-    if (address[index] === '"') {
-      index += 1;
-      while (index < address.length && address[index] !== '"') index += address[index] === "\\" ? 2 : 1;
-      index += 1;
-    }
-    while (index < address.length && address[index] !== "]") index += 1;
-    index += 1;
-  }
-  return result;
-}
-function sarifUri(path) {
-  return path.replaceAll("\\", "/").split("/").map((segment) => encodeURIComponent(segment)).join("/");
-}
-function planUri(report, options) {
-  return options.sarifPlanUri ?? sarifUri(report.plan.source);
-}
-function reindent(text, indent) {
-  return text.split("\n").map((line) => `${indent}${line}`).join("\n");
-}
-function safeJsonLines(text) {
-  return text.split("\n").map((line) => jsonSafe(line).replaceAll("##[", "#\\u0023[")).join("\n");
-}
-
-// src/commands/locate-resources.ts
 function locateResources(dir, addresses, options = {}) {
   const start = resolve4(dir);
   const root = resolve4(options.root ?? findRepositoryRoot(start));
@@ -33571,1282 +34930,22 @@ function cannotWrite(where2, error2) {
   return new TfguardError(where2, `cannot write the report (${code})`, hint.charAt(0).toUpperCase() + hint.slice(1));
 }
 
-// src/render/json.ts
-init_escape();
-var BATCH = 1e3;
-var jsonRenderer = {
-  name: "json",
-  describe: "the versioned report (schemas/report-v1.schema.json)",
-  *render(report) {
-    let separator = "{";
-    for (const [key, value] of Object.entries(report)) {
-      if (value === void 0) continue;
-      const name = `${separator}${JSON.stringify(key)}:`;
-      separator = ",";
-      if (!Array.isArray(value) || value.length <= BATCH) {
-        yield jsonSafe(`${name}${JSON.stringify(value)}`);
-        continue;
-      }
-      yield `${name}[`;
-      for (let start = 0; start < value.length; start += BATCH) {
-        const batch = value.slice(start, start + BATCH).map((item) => JSON.stringify(item) ?? "null");
-        yield jsonSafe(`${start === 0 ? "" : ","}${batch.join(",")}`);
-      }
-      yield "]";
-    }
-    yield separator === "{" ? "{}\n" : "}\n";
-  }
+// src/render/index.ts
+init_json();
+init_junit();
+init_markdown();
+init_sarif();
+init_text2();
+
+// src/render/formats.ts
+var RENDERER_LOADERS = {
+  text: async () => (await Promise.resolve().then(() => (init_text2(), text_exports))).textRenderer,
+  json: async () => (await Promise.resolve().then(() => (init_json(), json_exports))).jsonRenderer,
+  markdown: async () => (await Promise.resolve().then(() => (init_markdown(), markdown_exports))).markdownRenderer,
+  sarif: async () => (await Promise.resolve().then(() => (init_sarif(), sarif_exports))).sarifRenderer,
+  junit: async () => (await Promise.resolve().then(() => (init_junit(), junit_exports))).junitRenderer
 };
-
-// src/render/junit.ts
-init_escape();
-var junitRenderer = {
-  name: "junit",
-  describe: "JUnit XML: a test suite per rule, a test case per rule and resource (GitLab and other CI)",
-  *render(report) {
-    const suites = testSuites(report);
-    const total = (key) => suites.reduce((sum, suite2) => sum + suite2.counts[key], 0);
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n';
-    yield `<testsuites name="tfguard" tests="${total("tests")}" failures="${total("failures")}" errors="${total("errors")}" skipped="${total("skipped")}" time="0">
-`;
-    for (const suite2 of suites) yield renderSuite(suite2);
-    yield "</testsuites>\n";
-  }
-};
-var LOUD_NOTICES = /* @__PURE__ */ new Set(["policy-changed", "policy-loosened"]);
-function testSuites(report) {
-  const byRule = /* @__PURE__ */ new Map();
-  for (const finding2 of report.findings) {
-    const list2 = byRule.get(finding2.rule);
-    if (list2) list2.push(finding2);
-    else byRule.set(finding2.rule, [finding2]);
-  }
-  const suites = [];
-  if (report.verdict === "error") suites.push(suite("plan", [], [erroredPlanCase(report)]));
-  const policyNotices = report.notices.filter((notice) => LOUD_NOTICES.has(notice.kind));
-  if (policyNotices.length > 0) {
-    suites.push(suite("policy", [], policyNotices.map((notice) => ({ classname: "policy", name: notice.kind, outcome: { kind: "passed", output: [notice.message] } }))));
-  }
-  for (const rule of report.rules) {
-    const findings = byRule.get(rule.name) ?? [];
-    byRule.delete(rule.name);
-    const cases = !rule.enabled && findings.length === 0 ? [{ classname: rule.name, name: "rule disabled", outcome: { kind: "skipped", message: `disabled by ${rule.source}` } }] : ruleCases(rule.name, findings, report);
-    suites.push(suite(rule.name, ruleProperties(rule), cases));
-  }
-  for (const [name, findings] of byRule) suites.push(suite(name, [], ruleCases(name, findings, report)));
-  return suites;
-}
-function suite(name, properties, cases) {
-  const count2 = (kind) => cases.filter((item) => item.outcome.kind === kind).length;
-  return { name, properties, cases, counts: { tests: cases.length, failures: count2("failure"), errors: count2("error"), skipped: count2("skipped") } };
-}
-function ruleProperties(rule) {
-  const properties = [
-    ["enforcement", rule.enforcement],
-    ["source", rule.source]
-  ];
-  if (rule.approval) properties.push(["approval", `${rule.approval.count} senior approval${rule.approval.count === 1 ? "" : "s"} (${rule.approval.when === "ai" ? "when AI-generated" : "always"})`]);
-  if (rule.description) properties.push(["description", rule.description]);
-  return properties;
-}
-function ruleCases(rule, findings, report) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const finding2 of findings) {
-    const key = JSON.stringify([finding2.address, finding2.deposed ?? null]);
-    const group = groups.get(key);
-    if (group) group.push(finding2);
-    else groups.set(key, [finding2]);
-  }
-  return [...groups.values()].map((group) => findingCase(rule, group, report));
-}
-function findingCase(rule, group, report) {
-  const [first] = group;
-  const name = first.address === null ? "whole environment" : `${first.address}${first.deposed ? ` (deposed object ${first.deposed})` : ""}`;
-  const details = group.flatMap((finding2) => findingLines(finding2, report));
-  const blocking = group.filter((finding2) => finding2.effect === "block" && !finding2.approved);
-  if (blocking.length > 0) {
-    return {
-      classname: rule,
-      name,
-      outcome: { kind: "failure", message: first.message, type: first.enforcement, body: [...details, ...clearance(blocking, report)] }
-    };
-  }
-  const status = first.effect === "warn" ? `warning (${first.enforcement}, does not block)` : `approved by ${first.approved_by.join(", ")} (${first.approved_by.length} of ${first.approvals_required} required)`;
-  return { classname: rule, name, outcome: { kind: "passed", output: [status, ...details] } };
-}
-function findingLines(finding2, report) {
-  const lines2 = [finding2.message];
-  const change = finding2.change_index === void 0 ? void 0 : report.changes[finding2.change_index];
-  if (change) {
-    const order = orderText(change);
-    lines2.push(`change: ${kindText(change)}${order ? `, ${order}` : ""} \xB7 ${change.type} (${holdsText(change)}) \xB7 actions ${change.actions.join(", ")}`);
-    if (change.why) lines2.push(`holds: ${change.why}`);
-    if (change.not_stateful_reason) lines2.push(`holds no data: ${change.not_stateful_reason}`);
-    const why = whyText(change);
-    if (why) lines2.push(`why: ${why}`);
-    if (change.previous_address) lines2.push(`moved from ${change.previous_address}`);
-    if (change.importing) lines2.push(`imported${change.importing.id ? ` (id ${change.importing.id})` : ""} in this plan`);
-    if (change.deferred_reason) lines2.push(`deferred to a later plan (${change.deferred_reason})`);
-    if (change.deletion_note) lines2.push(`note: ${change.deletion_note}`);
-    if (change.dependents && change.dependents.length > 0) lines2.push(`referred to by: ${change.dependents.join(", ")}`);
-  }
-  const downgrade = finding2.downgrade_index === void 0 ? void 0 : report.protection_downgrades[finding2.downgrade_index];
-  if (downgrade) {
-    const { attribute, before, after } = downgradeText(downgrade);
-    lines2.push(`${attribute}: ${before} \u2192 ${after}`);
-  }
-  return lines2;
-}
-function clearance(blocking, report) {
-  const steps2 = /* @__PURE__ */ new Map();
-  for (const finding3 of blocking) {
-    for (const item of finding3.guidance ?? []) {
-      const step = [`to pass: ${item.text}`, ...item.command ? [`  run: ${item.command}`] : []];
-      steps2.set(JSON.stringify(step), step);
-    }
-  }
-  if (steps2.size > 0) return [...steps2.values()].flat();
-  const finding2 = blocking[0];
-  if (finding2.enforcement === "hard-mandatory") return ["to pass: no approval clears a hard-mandatory rule; the plan must change"];
-  const ask = approvalAsk(finding2);
-  if (!ask) return ["to pass: the plan must change"];
-  const approvedSoFar = finding2.approved_by.length > 0 ? ` (so far: ${finding2.approved_by.join(", ")})` : "";
-  return [`to pass: ${ask} of change set ${report.plan.digest}${approvedSoFar} (a signed record, or an approving review of the pull request's head commit by a listed approver), or the plan must change`];
-}
-function erroredPlanCase(report) {
-  const notice = report.notices.find((item) => item.kind === "errored");
-  const message = "the plan errored; an errored plan is never a pass";
-  return { classname: "plan", name: report.plan.source, outcome: { kind: "error", message, type: "errored", body: [notice?.message ?? message] } };
-}
-function renderSuite(suite2) {
-  const { counts } = suite2;
-  let xml = `  <testsuite name="${xmlAttribute(suite2.name)}" tests="${counts.tests}" failures="${counts.failures}" errors="${counts.errors}" skipped="${counts.skipped}" time="0">
-`;
-  if (suite2.properties.length > 0) {
-    xml += "    <properties>\n";
-    for (const [name, value] of suite2.properties) xml += `      <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>
-`;
-    xml += "    </properties>\n";
-  }
-  for (const item of suite2.cases) xml += renderCase(item);
-  return `${xml}  </testsuite>
-`;
-}
-function renderCase(item) {
-  const open2 = `    <testcase classname="${xmlAttribute(item.classname)}" name="${xmlAttribute(item.name)}" time="0"`;
-  const { outcome } = item;
-  switch (outcome.kind) {
-    case "failure":
-    case "error":
-      return `${open2}>
-      <${outcome.kind} message="${xmlAttribute(outcome.message)}" type="${xmlAttribute(outcome.type)}">${lines(outcome.body)}</${outcome.kind}>
-    </testcase>
-`;
-    case "skipped":
-      return `${open2}>
-      <skipped message="${xmlAttribute(outcome.message)}"/>
-    </testcase>
-`;
-    case "passed":
-      return outcome.output.length === 0 ? `${open2}/>
-` : `${open2}>
-      <system-out>${lines(outcome.output)}</system-out>
-    </testcase>
-`;
-  }
-}
-function lines(list2) {
-  return list2.map((line) => xmlText(line).replace(/^(\s*)::/, "$1\\u003a:")).join("\n");
-}
-var XML_FORBIDDEN = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-var visible2 = (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-function xmlText(value) {
-  return terminalSafe(value).replace(XML_FORBIDDEN, visible2).replace(/[&<>]/g, (char) => char === "&" ? "&amp;" : char === "<" ? "&lt;" : "&gt;");
-}
-function xmlAttribute(value) {
-  return xmlText(value).replace(/["']/g, (char) => char === '"' ? "&quot;" : "&apos;");
-}
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path, added, removed, oldPosInc, options) {
-    const last = path.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i = 0; i < array.length; i++) {
-      if (array[i]) {
-        ret.push(array[i]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i) {
-            const oldValue = oldTokens[oldPos + i];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/line.js
-var LineDiff = class extends Diff {
-  constructor() {
-    super(...arguments);
-    this.tokenize = tokenize;
-  }
-  equals(left, right, options) {
-    if (options.ignoreWhitespace) {
-      if (!options.newlineIsToken || !left.includes("\n")) {
-        left = left.trim();
-      }
-      if (!options.newlineIsToken || !right.includes("\n")) {
-        right = right.trim();
-      }
-    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-      if (left.endsWith("\n")) {
-        left = left.slice(0, -1);
-      }
-      if (right.endsWith("\n")) {
-        right = right.slice(0, -1);
-      }
-    }
-    return super.equals(left, right, options);
-  }
-};
-var lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-  return lineDiff.diff(oldStr, newStr, options);
-}
-function tokenize(value, options) {
-  if (options.stripTrailingCr) {
-    value = value.replace(/\r\n/g, "\n");
-  }
-  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-    linesAndNewlines.pop();
-  }
-  for (let i = 0; i < linesAndNewlines.length; i++) {
-    const line = linesAndNewlines[i];
-    if (i % 2 && !options.newlineIsToken) {
-      retLines[retLines.length - 1] += line;
-    } else {
-      retLines.push(line);
-    }
-  }
-  return retLines;
-}
-
-// src/render/markdown.ts
-init_catalogue();
-init_escape();
-
-// src/shared/markdown-escape.ts
-init_escape();
-var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-var SPECIAL = /[@#]+|[&<>"']|[!-/:-@[-`{-~]/g;
-function markdownSafe(text) {
-  const escaped = terminalSafe(text).replace(SPECIAL, (match) => {
-    if (match[0] === "@" || match[0] === "#") return `\`${match}\``;
-    return HTML_ENTITIES[match] ?? `\\${match}`;
-  });
-  return escaped.replace(/^ +| +$/g, (spaces) => "&#32;".repeat(spaces.length));
-}
-function markdownCode(text, options = {}) {
-  const shown = terminalSafe(text);
-  if (options.inTable && shown.includes("|")) return `<code>${markdownSafe(text)}</code>`;
-  const fence = "`".repeat(longestRun(shown, "`") + 1);
-  const pad = shown === "" || /^[` ]|[` ]$/.test(shown) ? " " : "";
-  return `${fence}${pad}${shown}${pad}${fence}`;
-}
-function markdownCodeBlock(content, info2 = "") {
-  const lines2 = content.split("\n").map(terminalSafe);
-  const fence = "`".repeat(Math.max(3, longestRun(content, "`") + 1));
-  return `${fence}${info2}
-${lines2.join("\n")}
-${fence}
-`;
-}
-function longestRun(text, char) {
-  let longest = 0;
-  let current = 0;
-  for (const ch of text) {
-    current = ch === char ? current + 1 : 0;
-    if (current > longest) longest = current;
-  }
-  return longest;
-}
-
-// src/render/markdown.ts
-var ABSENT = "(absent)";
-var OPEN_BLOCKING = 20;
-var OPEN_LIST = 10;
-var OPEN_EVIDENCE = 5;
-var OPEN_DIFF_LINES = 16;
-var MAX_DIAGRAM_RESOURCES = 30;
-var MAX_DIAGRAM_DEPENDENTS = 10;
-var MAX_LISTED = 20;
-var TRUST_NOTICES = /* @__PURE__ */ new Set(["policy-changed", "policy-loosened"]);
-var MOVE_NOTICES = /* @__PURE__ */ new Set(["moved", "imported"]);
-var FORGET_KINDS = /* @__PURE__ */ new Set(["forget", "forget-replace"]);
-var DESTROYING_KINDS = /* @__PURE__ */ new Set(["delete", "replace", "import-replace", "unknown"]);
-function renderMarkdown(report, options = {}) {
-  const document = layout(report, options);
-  const full = fitsWhole(document, options.maxLength);
-  if (full !== null) return full;
-  return shortened(document, options.maxLength, options);
-}
-var markdownRenderer = {
-  name: "markdown",
-  describe: "for GitHub job summaries and pull-request comments: what blocks, what warns, what a reviewer must do",
-  render: (report) => wholePieces(layout(report, {}))
-};
-function layout(report, options) {
-  const blocking = [];
-  const warnings = [];
-  const approved = [];
-  for (const finding2 of report.findings) {
-    if (finding2.effect === "warn") warnings.push(finding2);
-    else if (finding2.approved) approved.push(finding2);
-    else blocking.push(finding2);
-  }
-  const rules = new Map(report.rules.map((rule) => [rule.name, rule]));
-  const changes = report.changes;
-  const trust = report.notices.filter((notice) => TRUST_NOTICES.has(notice.kind));
-  const moves = report.notices.filter((notice) => MOVE_NOTICES.has(notice.kind));
-  const notes = report.notices.filter((notice) => !TRUST_NOTICES.has(notice.kind) && !MOVE_NOTICES.has(notice.kind));
-  const forgets = changes.filter((change) => FORGET_KINDS.has(change.kind));
-  const destroyed = changes.filter((change) => change.stateful && DESTROYING_KINDS.has(change.kind));
-  const sections = [
-    {
-      noun: "policy notices",
-      tier: 1,
-      head: "",
-      total: trust.length,
-      items: () => trust.map((notice) => ({ text: `> [!WARNING]
-> **Policy:** ${markdownSafe(notice.message)}
-
-` })),
-      open: Infinity
-    },
-    {
-      noun: "blocking findings",
-      tier: 1,
-      detailTier: 2,
-      head: `### \u26D4 What blocks (${blocking.length})
-
-`,
-      total: blocking.length,
-      items: () => mapLazily(blocking, (finding2) => blockingItem(finding2, report, rules)),
-      open: OPEN_BLOCKING
-    },
-    {
-      noun: "blast-radius diagram",
-      tier: 4,
-      head: "#### Blast radius\n\n",
-      total: destroyed.length > 0 ? 1 : 0,
-      items: () => [{ text: blastRadius(destroyed) }],
-      open: Infinity
-    },
-    {
-      noun: "warnings",
-      tier: 3,
-      head: `### \u26A0\uFE0F What warns (${warnings.length})
-
-`,
-      total: warnings.length,
-      items: () => mapLazily(warnings, (finding2) => ({ text: findingLine(finding2, report) })),
-      open: OPEN_LIST
-    },
-    {
-      noun: "approved findings",
-      tier: 4,
-      head: `### \u2705 Approved (${approved.length})
-
-`,
-      total: approved.length,
-      items: () => mapLazily(approved, (finding2) => ({ text: findingLine(finding2, report) })),
-      open: OPEN_LIST
-    },
-    {
-      noun: "moves, imports and forgets",
-      tier: 4,
-      head: `### \u21AA\uFE0F Moves, imports and forgets (${moves.length + forgets.length})
-
-Nothing here destroys an object; forgotten objects leave Terraform's management and keep running.
-
-`,
-      total: moves.length + forgets.length,
-      items: () => [...moves.map(moveLine), ...forgets.map(forgetLine)],
-      open: OPEN_LIST
-    },
-    {
-      noun: "notes",
-      tier: 4,
-      head: `### \u2139\uFE0F Notes (${notes.length})
-
-`,
-      total: notes.length,
-      items: () => notes.map(noticeLine),
-      open: OPEN_LIST
-    },
-    provenanceSection(report),
-    approvalsSection(report)
-  ].filter((section) => section.total > 0 || section.noun === "provenance evidence" || section.noun === "approvals" && report.summary.approvals_needed > 0);
-  return { marker: options.marker ? `${options.marker}
-
-` : "", head: headline(report, blocking), sections, tail: reviewerSteps(report, blocking) };
-}
-function* mapLazily(list2, render) {
-  for (const item of list2) yield render(item);
-}
-function* sectionPieces(section, shown, shownCount, withDetail) {
-  yield section.head;
-  let count2 = 0;
-  let last = section.head;
-  for (const item of shown) {
-    if (count2 === section.open) yield last = foldOpen(shownCount - section.open, section.noun);
-    yield last = item.text;
-    if (item.detail && withDetail(count2)) yield last = item.detail;
-    count2 += 1;
-  }
-  const cut2 = section.total - count2;
-  if (cut2 > 0) yield last = omission(cut2, section.noun);
-  if (count2 > section.open) yield last = FOLD_CLOSE;
-  if (!last.endsWith("\n\n")) yield "\n";
-}
-function* wholePieces(document) {
-  yield document.marker;
-  yield document.head;
-  for (const section of document.sections) yield* sectionPieces(section, section.items(), section.total, () => true);
-  yield document.tail;
-}
-function fitsWhole(document, maxLength) {
-  let text = "";
-  let size = 0;
-  for (const piece of wholePieces(document)) {
-    size += bytes(piece);
-    if (maxLength !== void 0 && size > maxLength) return null;
-    text += piece;
-  }
-  return text;
-}
-function shortened(document, maxLength, options) {
-  const admitted = document.sections.map((section) => ({ section, items: [], details: [], opened: false }));
-  const worstNotice = cutNotice(admitted.flatMap((entry) => cutsOf(entry, true)), options.reportLocation);
-  let budget = maxLength - bytes(document.marker) - bytes(document.head) - bytes(worstNotice) - bytes(document.tail);
-  if (budget >= 0) {
-    const tiers = [...new Set(document.sections.flatMap((section) => [section.tier, section.detailTier ?? section.tier]))].sort((a, b) => a - b);
-    for (const tier of tiers) {
-      for (const entry of admitted) {
-        if (entry.section.tier === tier) budget = admitItems(entry, budget);
-        if (entry.section.detailTier === tier) budget = admitDetails(entry, budget);
-      }
-    }
-    let text = document.marker + document.head + cutNotice(admitted.flatMap((entry) => cutsOf(entry)), options.reportLocation);
-    for (const { section, items, details, opened } of admitted) {
-      if (!opened) continue;
-      for (const piece of sectionPieces(section, items, items.length, (index) => details[index] === true)) text += piece;
-    }
-    text += document.tail;
-    if (bytes(text) <= maxLength) return text;
-  }
-  return minimal(document, maxLength, options.reportLocation);
-}
-function cutsOf({ section, items, details, opened }, worst = false) {
-  if (section.total === 0) return opened && !worst ? [] : [{ noun: `${section.name ?? section.noun} section`, hidden: 1, of: 1 }];
-  const cuts = [{ noun: section.noun, hidden: worst ? section.total : section.total - items.length, of: section.total }];
-  if (section.detailTier !== void 0) {
-    const withDetail = worst ? section.total : items.filter((item) => item.detail !== void 0).length;
-    const shown = worst ? 0 : details.filter(Boolean).length;
-    if (withDetail > shown) cuts.push({ noun: "attribute diffs", hidden: withDetail - shown, of: withDetail });
-  }
-  return cuts;
-}
-function admitItems(entry, budget) {
-  const { section } = entry;
-  const opening = bytes(section.head) + bytes(omission(section.total, section.noun)) + 1;
-  if (opening > budget) return budget;
-  let left = budget - opening;
-  let count2 = 0;
-  for (const item of section.items()) {
-    const cost = bytes(item.text) + (count2 === section.open ? bytes(foldOpen(section.total, section.noun)) + bytes(FOLD_CLOSE) : 0);
-    if (cost > left) break;
-    left -= cost;
-    entry.items.push(item);
-    count2 += 1;
-  }
-  if (count2 === 0 && section.total > 0) return budget;
-  entry.opened = true;
-  return left;
-}
-function admitDetails(entry, budget) {
-  let left = budget;
-  entry.items.forEach((item, index) => {
-    if (item.detail === void 0) return;
-    const cost = bytes(item.detail);
-    if (cost > left) return;
-    left -= cost;
-    entry.details[index] = true;
-  });
-  return left;
-}
-function minimal(document, maxLength, location) {
-  const heading = document.head.slice(0, document.head.indexOf("\n") + 1);
-  const where2 = location ? ` The full report is in ${markdownSafe(location)}.` : "";
-  for (const candidate of [`${document.marker}${heading}
-The report is too long to show here.${where2}
-`, `${document.marker}${heading}`, heading]) {
-    if (bytes(candidate) <= maxLength) return candidate;
-  }
-  let text = "";
-  for (const char of heading) {
-    if (bytes(text + char) > maxLength) break;
-    text += char;
-  }
-  return text;
-}
-function cutNotice(cuts, location) {
-  const parts = cuts.filter((cut2) => cut2.hidden > 0).map((cut2) => cut2.of === 1 && cut2.hidden === 1 ? `the ${cut2.noun}` : `${cut2.hidden} of ${cut2.of} ${cut2.noun}`);
-  if (parts.length === 0) return "";
-  const where2 = location ? `The full report is in ${markdownSafe(location)}.` : "Run `tfguard --format markdown` on the plan for the full report.";
-  return `> [!NOTE]
-> \u2702\uFE0F **Shortened to fit:** not shown here are ${listed(parts)}. ${where2}
-
-`;
-}
-function foldOpen(inside, noun) {
-  return `
-<details><summary>${inside} more ${noun}</summary>
-
-`;
-}
-var FOLD_CLOSE = "\n</details>\n\n";
-function omission(hidden, noun) {
-  return `
-*\u2026 and ${hidden} more ${noun}, not shown here.*
-
-`;
-}
-function bytes(text) {
-  return Buffer.byteLength(text, "utf8");
-}
-function headline(report, blocking) {
-  const { summary: summary2, plan } = report;
-  const title = report.verdict === "block" ? `\u26D4 tfguard: blocked, ${count(summary2.blocking, "blocking finding")}` : report.verdict === "error" ? "\u26D4 tfguard: error, the plan errored" : report.verdict === "warn" ? `\u26A0\uFE0F tfguard: allowed with ${count(summary2.warnings, "warning")}` : "\u2705 tfguard: allowed";
-  const producer = plan.terraform_version ? `${plan.tool === "opentofu" ? "OpenTofu" : "Terraform"} ${markdownSafe(plan.terraform_version)}, ` : "";
-  const environment = report.policy.environment ? `, environment ${markdownCode(report.policy.environment)}` : "";
-  const sources = listed(report.policy.sources.map((source) => markdownCode(source)));
-  const impact = report.whole_environment;
-  const lines2 = [
-    `## ${title} (exit ${report.exit_code})
-
-`,
-    `Plan ${markdownCode(plan.source)} (${producer}plan format ${markdownSafe(plan.format_version)}) \xB7 change set ${markdownCode(plan.digest)} \xB7 policy ${sources}${environment}
-
-`,
-    `${count(summary2.destructive, "destructive change")}, ${summary2.stateful_destructive} on stateful resources; ${impact.destroyed} of ${impact.existing} existing resources destroyed or replaced.${summary2.warnings > 0 && report.verdict === "block" ? ` ${count(summary2.warnings, "warning")}.` : ""}
-
-`
-  ];
-  const ask = askLine(report, blocking);
-  if (ask) lines2.push(`${ask}
-
-`);
-  return lines2.join("");
-}
-function askLine(report, blocking) {
-  const { summary: summary2 } = report;
-  switch (report.verdict) {
-    case "block":
-      if (summary2.hard_mandatory_blocking > 0) return `**To pass:** the plan must change. ${hardFindings(summary2.hard_mandatory_blocking, blocking)}, which no approval can clear.`;
-      if (summary2.approvals_missing > 0) return `**To pass:** ${missingApprovals(report)} of change set ${markdownCode(report.plan.digest)}, or a plan without these changes. See *What a reviewer must do* below.`;
-      return "**To pass:** the plan must change.";
-    case "error":
-      return "**To pass:** fix the errors `terraform plan` printed and plan again: an errored plan is never a pass.";
-    case "warn":
-      return "Nothing blocks. Read the warnings before merging.";
-    case "allow":
-      return "No destructive change needs attention.";
-  }
-}
-function missingApprovals(report) {
-  const { approvals_missing: missing, approvals_needed: needed } = report.summary;
-  return `${missing}${missing < needed ? " more" : ""} senior approval${missing === 1 ? "" : "s"}`;
-}
-function hardFindings(hard, blocking) {
-  const names = [...new Set(blocking.filter((finding2) => finding2.enforcement === "hard-mandatory").map((finding2) => finding2.rule))];
-  const rules = names.length === 1 ? `a hard-mandatory rule (${markdownCode(names[0])})` : `hard-mandatory rules (${listed(names.slice(0, MAX_LISTED).map((name) => markdownCode(name)), names.length - MAX_LISTED)})`;
-  return `${count(hard, "blocking finding")} ${hard === 1 ? "comes" : "come"} from ${rules}`;
-}
-function reviewerSteps(report, blocking) {
-  const { summary: summary2 } = report;
-  const head = "### \u{1F449} What a reviewer must do\n\n";
-  switch (report.verdict) {
-    case "error":
-      return `${head}**Fix the plan.** \`terraform plan\` errored, so this is not a complete picture of what apply would do. Fix the errors it printed and plan again; no approval clears an errored plan.
-`;
-    case "warn":
-      return `${head}**Nothing to approve.** Nothing blocks; read the warnings above before merging.
-`;
-    case "allow":
-      return `${head}**Nothing to do.** No destructive change needs attention.
-`;
-    case "block":
-      break;
-  }
-  if (summary2.hard_mandatory_blocking > 0) {
-    const others = summary2.blocking - summary2.hard_mandatory_blocking;
-    const rest = others > 0 ? ` Once it does, the other ${count(others, "blocking finding")} still ${others === 1 ? "needs" : "need"} senior approval of the new plan's change set.` : "";
-    return `${head}**The plan must change.** ${hardFindings(summary2.hard_mandatory_blocking, blocking)}: no approval can clear ${summary2.hard_mandatory_blocking === 1 ? "it" : "them"}. The guidance under each finding says what would pass.${rest}
-`;
-  }
-  if (summary2.approvals_missing === 0) return `${head}**The plan must change:** no approval can clear what blocks.
-`;
-  const { approvers } = report.policy;
-  const digest = markdownCode(report.plan.digest);
-  const needed = summary2.approvals_missing < summary2.approvals_needed ? ` (${summary2.approvals_needed} needed)` : "";
-  const lines2 = [head, `**${missingApprovals(report)}** of change set ${digest} ${summary2.approvals_missing === 1 ? "is" : "are"} missing${needed}, from distinct approvers listed in the policy; or the plan must change.
-
-`];
-  if (approvers.length === 0) {
-    lines2.push("> [!WARNING]\n> **The policy lists no approvers yet**, so no approval can count: add `approver` blocks to it, and read it from the base branch (`--policy-ref`).\n\n");
-  }
-  const logins = approvers.filter((approver) => approver.github !== null);
-  const ids = approvers.map((approver) => approver.id);
-  const idNames = ids.length > 1 ? ` with their approver id (${listed(ids.slice(0, MAX_LISTED).map((name) => markdownCode(name)), ids.length - MAX_LISTED, "or")})` : "";
-  const record = `runs this${idNames}, then commits and pushes the record it writes. The record must cover change set ${digest}; \`tfguard approve\` prints the digest it signs.`;
-  if (logins.length > 0) {
-    const names = listed(logins.slice(0, MAX_LISTED).map((approver) => `${markdownCode(approver.github)} (${markdownCode(approver.id)})`), logins.length - MAX_LISTED, "or");
-    lines2.push("Each approver either:\n\n");
-    lines2.push(`- **approves on GitHub** the pull request's head commit, as a listed approver: ${names}. A review counts only on the current head commit, and never the pull request author's own; or
-`);
-    lines2.push(`- **signs a record:** ${record}
-
-`);
-  } else {
-    lines2.push(`Each approver **signs a record:** ${record}
-
-`);
-  }
-  const id = ids.length === 1 ? shellQuote(ids[0]) : "YOUR-APPROVER-ID";
-  const environment = report.policy.environment ? ` --environment=${shellQuote(report.policy.environment)}` : "";
-  const source = report.plan.source.startsWith("-") ? `./${report.plan.source}` : report.plan.source;
-  const plan = report.plan.source === "<stdin>" ? "PLAN.json" : shellQuote(source);
-  const message = shellQuote(`Approve tfguard change set ${shortDigest(report.plan.digest).replace("\u2026", "")}`);
-  lines2.push(markdownCodeBlock(`tfguard approve ${plan} --as=${id} --key ~/.ssh/id_ed25519${environment}
-git add .tfguard/approvals && git commit -m ${message} && git push`, "sh"));
-  return lines2.join("");
-}
-function shellQuote(text) {
-  const shown = terminalSafe(text);
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", `'\\''`)}'`;
-}
-function blockingItem(finding2, report, rules) {
-  const change = finding2.change_index !== void 0 ? report.changes[finding2.change_index] : void 0;
-  const stop = /[.!?]$/.test(finding2.message) ? "" : ".";
-  const lines2 = [`#### ${findingTitle(finding2, change)}
-
-`, `${markdownSafe(finding2.message)}${stop}
-
-`];
-  const bullets = [`- **Rule:** ${ruleText(finding2, rules)}`];
-  if (finding2.downgrade_index !== void 0) {
-    const downgrade = report.protection_downgrades[finding2.downgrade_index];
-    if (downgrade) {
-      const { attribute, before, after } = downgradeText(downgrade);
-      bullets.push(`- **Protection lowered:** ${markdownCode(attribute)}: ${markdownCode(before)} \u2192 ${markdownCode(after)} on ${markdownCode(downgrade.type)}`);
-    }
-  }
-  if (change) bullets.push(...changeBullets(change));
-  if (finding2.approved_by.length > 0) {
-    bullets.push(`- **Approved by:** ${listed(finding2.approved_by.map((id) => markdownCode(id)))} (${finding2.approved_by.length} of ${finding2.approvals_required})`);
-  }
-  const guidance = guidanceParts(finding2);
-  bullets.push(...guidance.bullets);
-  lines2.push(`${bullets.join("\n")}
-
-`, ...guidance.blocks);
-  const diff = change ? attributeDiff(change) : "";
-  return diff ? { text: lines2.join(""), detail: diff } : { text: lines2.join("") };
-}
-function findingTitle(finding2, change) {
-  if (finding2.address === null) return "Whole environment";
-  const deposed = finding2.deposed ? ` (deposed object ${markdownCode(finding2.deposed)})` : "";
-  const what = finding2.downgrade_index !== void 0 ? "protection downgrade" : change ? markdownSafe(kindText(change)) : "";
-  return `${markdownCode(finding2.address)}${deposed}${what ? ` \u2014 ${what}` : ""}`;
-}
-function ruleText(finding2, rules) {
-  const rule = rules.get(finding2.rule);
-  const ask = approvalAsk(finding2);
-  const noApproval = finding2.enforcement === "hard-mandatory" && finding2.effect === "block" ? ", no approval can clear it" : "";
-  const source = rule && rule.source !== "builtin:default" ? ` from ${markdownCode(rule.source)}` : "";
-  return `${markdownCode(finding2.rule)}${source}, ${markdownSafe(finding2.enforcement)}${ask ? `, ${markdownSafe(ask)}` : ""}${noApproval}`;
-}
-function changeBullets(change) {
-  const bullets = [];
-  const order = orderText(change);
-  const actions = change.kind === "unknown" ? ` (actions ${listed(change.actions.map((action) => markdownCode(action)))})` : "";
-  bullets.push(`- **Change:** ${markdownSafe(kindText(change))}${order ? `, ${markdownSafe(order)}` : ""}${actions}`);
-  const holds = change.why ?? change.not_stateful_reason;
-  bullets.push(`- **Resource:** ${markdownCode(change.type)}, ${markdownSafe(holdsText(change))}${holds ? `: ${markdownSafe(holds)}` : ""}`);
-  const paths = (change.replace_paths ?? []).map((path) => formatPath(path));
-  const forcing = change.replace_forcing ?? [];
-  if (change.reason_text) bullets.push(`- **Why:** ${markdownSafe(change.reason_text)}`);
-  else if (paths.length === 0 && forcing.length === 0 && whyText(change)) bullets.push(`- **Why:** ${markdownSafe(whyText(change))}`);
-  const samePaths = forcing.length === paths.length && forcing.every((name) => paths.includes(name));
-  if (paths.length > 0) bullets.push(`- **Changed:** ${listed(paths.map((path) => markdownCode(path)))}${samePaths ? `, which ${paths.length === 1 ? "forces" : "force"} a new resource` : ""}`);
-  if (forcing.length > 0 && !samePaths) bullets.push(`- **Forces a new resource:** ${listed(forcing.map((name) => markdownCode(name)))}`);
-  if (change.previous_address) bullets.push(`- **Moved from:** ${markdownCode(change.previous_address)}`);
-  if (change.importing) bullets.push(`- **Imported in this plan**${change.importing.id ? `: id ${markdownCode(change.importing.id)}` : ""}`);
-  if (change.deferred_reason) bullets.push(`- **Deferred** to a later plan: ${markdownSafe(change.deferred_reason)}`);
-  if (change.deletion_note) bullets.push(`- **Note:** ${markdownSafe(change.deletion_note)}`);
-  const dependents = change.dependents ?? [];
-  if (dependents.length > 0) bullets.push(`- **Referred to by:** ${listed(dependents.slice(0, MAX_LISTED).map((address) => markdownCode(address)), dependents.length - MAX_LISTED)}`);
-  return bullets;
-}
-function guidanceParts(finding2) {
-  const bullets = [];
-  const blocks = [];
-  for (const item of finding2.guidance ?? []) {
-    const label = bullets.length === 0 ? "To pass" : "Or";
-    const text = item.action === "approve" ? `${count(finding2.approvals_required, "senior approval")} of this change set, ${markdownCode(shortDigest(item.digest ?? ""))}: see *What a reviewer must do*` : markdownSafe(item.text);
-    bullets.push(`- **${label}:** ${text}`);
-    if (item.moved) blocks.push(`${markdownCodeBlock(`moved {
-  from = ${item.moved.from}
-  to   = ${item.moved.to}
-}`, "hcl")}
-`);
-  }
-  return { bullets, blocks };
-}
-function shortDigest(digest) {
-  return digest.length > 19 ? `${digest.slice(0, 19)}\u2026` : digest;
-}
-function findingLine(finding2, report) {
-  const change = finding2.change_index !== void 0 ? report.changes[finding2.change_index] : void 0;
-  const rule = `rule ${markdownCode(finding2.rule)}, ${markdownSafe(finding2.enforcement)}`;
-  let line = `- **${findingTitle(finding2, change)}**: ${markdownSafe(finding2.message)} (${rule})`;
-  if (change) {
-    line += `
-  - ${markdownCode(change.type)}, ${markdownSafe(holdsText(change))}`;
-    const why = whyText(change);
-    if (why) line += `; why: ${markdownSafe(why)}`;
-  }
-  if (finding2.downgrade_index !== void 0) {
-    const downgrade = report.protection_downgrades[finding2.downgrade_index];
-    if (downgrade) {
-      const { attribute, before, after } = downgradeText(downgrade);
-      line += `
-  - ${markdownCode(attribute)}: ${markdownCode(before)} \u2192 ${markdownCode(after)}`;
-    }
-  }
-  if (finding2.approved_by.length > 0) line += `
-  - approved by ${listed(finding2.approved_by.map((id) => markdownCode(id)))}`;
-  return `${line}
-`;
-}
-function attributeDiff(change) {
-  const attributes = change.attribute_changes ?? [];
-  if (attributes.length === 0) return "";
-  const forcing = /* @__PURE__ */ new Set([...change.replace_forcing ?? [], ...(change.replace_paths ?? []).map((path) => formatPath(path))]);
-  const lines2 = [];
-  for (const attribute of attributes) {
-    const mark = forcing.has(attribute.path) || forcing.has(attribute.path.split(/[.[]/)[0]) ? "   # forces replacement" : "";
-    const path = terminalSafe(attribute.path);
-    const side = (value) => value === ABSENT ? "" : `${displayLines(value).map((line, index) => index === 0 ? `${path} = ${line}` : line).join("\n")}
-`;
-    const parts = attribute.before === attribute.after ? [{ removed: true, added: false, value: side(attribute.before) }, { removed: false, added: true, value: side(attribute.after) }] : diffLines(side(attribute.before), side(attribute.after));
-    let lastAdded = -1;
-    for (const part of parts) {
-      const sign2 = part.added ? "+" : part.removed ? "-" : " ";
-      for (const line of part.value.replace(/\n$/, "").split("\n")) {
-        lines2.push(`${sign2} ${line}`);
-        if (part.added) lastAdded = lines2.length - 1;
-      }
-    }
-    if (mark && lastAdded >= 0) lines2[lastAdded] += mark;
-    else if (mark && lines2.length > 0) lines2[lines2.length - 1] += mark;
-  }
-  const block = markdownCodeBlock(lines2.join("\n"), "diff");
-  const label = `Attribute changes (${attributes.length}), before \u2192 after; sensitive values are never shown`;
-  if (lines2.length <= OPEN_DIFF_LINES) return `**${label}:**
-
-${block}
-`;
-  return `<details><summary>${label}</summary>
-
-${block}
-</details>
-
-`;
-}
-function displayLines(value) {
-  try {
-    const parsed = JSON.parse(value);
-    if (parsed !== null && typeof parsed === "object") return JSON.stringify(parsed, null, 2).split("\n").map(terminalSafe);
-  } catch {
-  }
-  return [terminalSafe(value)];
-}
-function blastRadius(destroyed) {
-  const ids = /* @__PURE__ */ new Map();
-  let nodes = 0;
-  const nextId = () => `n${nodes += 1}`;
-  const lines2 = ["flowchart TB", "  classDef destroyed fill:#ffebe9,stroke:#cf222e,color:#1f2328", "  classDef replaced fill:#fff1e5,stroke:#bc4c00,color:#1f2328", "  classDef dependent fill:#ddf4ff,stroke:#0969da,color:#1f2328"];
-  const node = (address, label, style) => {
-    const known = ids.get(address);
-    if (known) return known;
-    const id = nextId();
-    ids.set(address, id);
-    lines2.push(`  ${id}["${label}"]:::${style}`);
-    return id;
-  };
-  const drawn = destroyed.slice(0, MAX_DIAGRAM_RESOURCES);
-  for (const change of drawn) {
-    const style = change.kind === "delete" || change.kind === "unknown" ? "destroyed" : "replaced";
-    const holds = [change.category, change.severity].filter(Boolean).join(", ");
-    node(change.address, `${mermaidText(change.address)}<br/>${mermaidText(`${kindText(change).split(" (")[0]}${holds ? ` \xB7 ${holds}` : ""}`)}`, style);
-  }
-  let edges = 0;
-  for (const change of drawn) {
-    const from = ids.get(change.address);
-    const dependents = change.dependents ?? [];
-    for (const dependent of dependents.slice(0, MAX_DIAGRAM_DEPENDENTS)) {
-      lines2.push(`  ${from} --> ${node(dependent, mermaidText(dependent), "dependent")}`);
-      edges += 1;
-    }
-    if (dependents.length > MAX_DIAGRAM_DEPENDENTS) {
-      const more = nextId();
-      lines2.push(`  ${more}["${mermaidText(`\u2026 and ${dependents.length - MAX_DIAGRAM_DEPENDENTS} more`)}"]:::dependent`, `  ${from} --> ${more}`);
-    }
-  }
-  if (edges === 0) {
-    for (let index = 3; index < drawn.length; index += 1) lines2.push(`  ${ids.get(drawn[index - 3].address)} ~~~ ${ids.get(drawn[index].address)}`);
-  }
-  const notDrawn = destroyed.length - drawn.length;
-  const caption = [
-    edges > 0 ? "Red: destroyed; orange: replaced (the old object is destroyed); blue: resources whose configuration refers to them, an arrow from each destroyed resource to what refers to it." : "Red: destroyed; orange: replaced (the old object is destroyed). Nothing in the plan's configuration refers to them.",
-    notDrawn > 0 ? ` ${count(notDrawn, "more destroyed stateful resource")} not drawn.` : ""
-  ].join("");
-  return `${markdownCodeBlock(lines2.join("\n"), "mermaid")}
-${caption}
-
-`;
-}
-function mermaidText(text, max = 60) {
-  const chars = [...terminalSafe(text)];
-  const cut2 = chars.length > max ? [...chars.slice(0, max - 1), "\u2026"] : chars;
-  return cut2.map((char) => /^[A-Za-z0-9 ._:/-]$/.test(char) ? char : `#${char.codePointAt(0)};`).join("");
-}
-function moveLine(notice) {
-  const label = notice.kind === "moved" ? "Moved" : "Imported";
-  return { text: `- **${label}:** ${notice.address ? `${markdownCode(notice.address)}: ` : ""}${markdownSafe(notice.message)}
-` };
-}
-function forgetLine(change) {
-  return { text: `- **Forgotten:** ${markdownCode(change.address)}: ${markdownSafe(kindText(change))}; ${markdownCode(change.type)}, ${markdownSafe(holdsText(change))}
-` };
-}
-function noticeLine(notice) {
-  return { text: `- ${notice.address ? `${markdownCode(notice.address)}: ` : ""}${markdownSafe(notice.message)}
-` };
-}
-function provenanceSection(report) {
-  const { provenance } = report;
-  const basis = provenance.basis === "evidence" ? `from evidence in the change (${count(provenance.evidence.length, "item")} below)` : provenance.basis === "declared" ? `declared${provenance.reason ? `: ${markdownSafe(provenance.reason)}` : ""}` : markdownSafe(provenanceBasisText(provenance));
-  const lines2 = [`### \u{1F50E} Provenance: ${provenance.ai ? "AI-generated" : "human"}
-
-`, `**${provenance.ai ? "AI-generated" : "Human"}**, ${basis}.
-
-`];
-  const facts = [];
-  if (provenance.range) {
-    const { base, head, commits, source, truncated } = provenance.range;
-    facts.push(`- **Commits:** ${markdownCode(`${base.slice(0, 12)}..${head.slice(0, 12)}`)}, ${count(commits, "commit")} read from ${markdownSafe(source)}${truncated ? " (the API listing stops at 250)" : ""}`);
-  }
-  if (provenance.authors.length > 0) {
-    const authors = provenance.authors.slice(0, MAX_LISTED).map((author) => `${markdownCode(authorText(author))} (${markdownSafe(author.roles.join(", "))})`);
-    facts.push(`- **Authors:** ${listed(authors, provenance.authors.length - MAX_LISTED)}`);
-  }
-  if (facts.length > 0) lines2.push(`${facts.join("\n")}
-
-`);
-  if (provenance.evidence.length > 0) lines2.push(`**Evidence (${provenance.evidence.length}):**
-
-`);
-  return {
-    noun: "provenance evidence",
-    name: "provenance",
-    tier: 4,
-    head: lines2.join(""),
-    total: provenance.evidence.length,
-    items: () => mapLazily(provenance.evidence, (evidence) => ({ text: `- ${markdownSafe(evidenceText(evidence))}: ${markdownCode(evidence.text)}
-` })),
-    open: OPEN_EVIDENCE
-  };
-}
-function approvalsSection(report) {
-  const { summary: summary2, approvals } = report;
-  const valid = approvals.filter((approval) => approval.valid && approval.reason === null).length;
-  const state = approvals.length === 0 ? `No approvals were recorded for change set ${markdownCode(report.plan.digest)}.` : `${count(valid, "approval")} of ${approvals.length} considered ${valid === 1 ? "counts" : "count"}.`;
-  const missing = summary2.approvals_missing > 0 ? ` Still missing: ${summary2.approvals_missing} of the ${summary2.approvals_needed} needed.` : summary2.approvals_needed > 0 && summary2.hard_mandatory_blocking === 0 ? " None missing." : "";
-  return {
-    noun: "approvals",
-    tier: 4,
-    head: `### \u270D\uFE0F Approvals
-
-${state}${missing}
-
-`,
-    total: approvals.length,
-    items: () => mapLazily(approvals, (approval) => ({ text: approvalLine(approval) })),
-    open: OPEN_LIST
-  };
-}
-function approvalLine(approval) {
-  const who = approval.approver !== null ? markdownCode(approval.approver) : "an unlisted approver";
-  const via = approval.via === "ssh" ? `signed record ${markdownCode(approval.file ?? "")}${approval.expires_at ? `, expires ${markdownCode(approval.expires_at)}` : ""}` : `GitHub review ${markdownCode(String(approval.review ?? ""))}${approval.reviewer ? ` by ${markdownCode(approval.reviewer)}` : ""}${approval.commit ? ` on commit ${markdownCode(approval.commit.slice(0, 12))}` : ""}`;
-  const outcome = approval.reason === null ? "\u2705 counts" : approval.valid ? `\u26A0\uFE0F valid, not counted: ${markdownSafe(approval.reason)}` : `\u274C does not count: ${markdownSafe(approval.reason)}`;
-  const [icon, ...words] = outcome.split(" ");
-  const comment2 = approval.comment ? `
-  - their reason: ${markdownSafe(approval.comment)}` : "";
-  return `- ${icon} ${who}, ${via}: ${words.join(" ")}${comment2}
-`;
-}
-function count(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-function listed(parts, more = 0, last = "and") {
-  const all = more > 0 ? [...parts, `${more} more`] : [...parts];
-  if (all.length <= 1) return all.join("");
-  return `${all.slice(0, -1).join(", ")} ${last} ${all[all.length - 1]}`;
-}
-
-// src/render/text.ts
-init_escape();
-
-// src/render/palette.ts
-var wrap = (open2, close) => (text) => `\x1B[${open2}m${text}\x1B[${close}m`;
-var COLOURS = {
-  red: wrap(31, 39),
-  yellow: wrap(33, 39),
-  green: wrap(32, 39),
-  cyan: wrap(36, 39),
-  bold: wrap(1, 22),
-  dim: wrap(2, 22)
-};
-var identity = (text) => text;
-var PLAIN = { red: identity, yellow: identity, green: identity, cyan: identity, bold: identity, dim: identity };
-
-// src/render/text.ts
-var VERDICT_TEXT = {
-  allow: "ALLOWED",
-  warn: "ALLOWED WITH WARNINGS",
-  block: "BLOCKED",
-  error: "ERROR"
-};
-function renderText(report, palette = PLAIN) {
-  const lines2 = [];
-  const { plan } = report;
-  const producer = plan.terraform_version ? `${plan.tool === "opentofu" ? "OpenTofu" : "Terraform"} ${terminalSafe(plan.terraform_version)}, ` : "";
-  lines2.push(`${palette.bold("tfguard")} ${terminalSafe(plan.source)} ${palette.dim(`(${producer}plan format ${terminalSafe(plan.format_version)})`)}`);
-  lines2.push("");
-  const blocking = report.findings.filter((finding2) => finding2.effect === "block" && !finding2.approved);
-  const warnings = report.findings.filter((finding2) => finding2.effect === "warn");
-  if (blocking.length > 0) {
-    lines2.push(palette.red(palette.bold(`\u2716 Blocking (${blocking.length})`)));
-    pushFindings(lines2, blocking, report, palette);
-  }
-  if (warnings.length > 0) {
-    lines2.push(palette.yellow(palette.bold(`\u25B2 Warnings (${warnings.length})`)));
-    pushFindings(lines2, warnings, report, palette);
-  }
-  if (report.notices.length > 0) {
-    lines2.push(palette.cyan(palette.bold(`\u2139 Notes (${report.notices.length})`)));
-    for (const notice of report.notices) {
-      lines2.push(`  ${notice.address ? `${terminalSafe(notice.address)}: ` : ""}${terminalSafe(notice.message)}`);
-    }
-    lines2.push("");
-  }
-  if (report.approvals.length > 0) {
-    lines2.push(palette.bold(`\u270E Approvals (${report.approvals.length})`));
-    for (const approval of report.approvals) {
-      const who = approval.approver ?? (approval.reviewer ? `@${approval.reviewer}` : "unknown");
-      const what = approval.via === "ssh" ? `signed record ${approval.file}` : `GitHub review ${approval.review}`;
-      const reason = approval.reason === null ? "" : terminalSafe(approval.reason);
-      const outcome = approval.reason === null ? palette.green("counts") : approval.valid ? palette.yellow(reason) : palette.red(`does not count: ${reason}`);
-      lines2.push(`  ${terminalSafe(who)}  ${terminalSafe(what)}: ${outcome}`);
-    }
-    lines2.push("");
-  }
-  if (report.findings.length === 0) {
-    lines2.push(palette.green("No destructive changes that need attention."));
-    lines2.push("");
-  }
-  const { provenance } = report;
-  lines2.push(`Provenance  ${provenance.ai ? "AI-generated" : "human"} (${terminalSafe(provenanceBasisText(provenance))})`);
-  if (provenance.range) {
-    const { base, head, commits, source } = provenance.range;
-    lines2.push(`Commits     ${terminalSafe(base.slice(0, 12))}..${terminalSafe(head.slice(0, 12))}: ${commits} commit${commits === 1 ? "" : "s"} read from ${source}${provenance.range.truncated ? " (the API listing stops at 250)" : ""}`);
-  }
-  if (provenance.authors.length > 0) {
-    const shown = provenance.authors.slice(0, 5).map((author) => terminalSafe(authorText(author)));
-    lines2.push(`Authors     ${shown.join(", ")}${provenance.authors.length > 5 ? `, and ${provenance.authors.length - 5} more` : ""}`);
-  }
-  lines2.push(`Changes     ${report.summary.destructive} destructive, ${report.summary.stateful_destructive} on stateful resources; ${report.whole_environment.destroyed} of ${report.whole_environment.existing} existing resources destroyed or replaced`);
-  lines2.push(`Digest      ${plan.digest}`);
-  lines2.push(`Policy      ${report.policy.sources.map(terminalSafe).join(", ")}${report.policy.environment ? ` (environment ${terminalSafe(report.policy.environment)})` : ""}`);
-  for (const item of report.policy.loosened) lines2.push(`            ${terminalSafe(item.source)} loosens on purpose: ${terminalSafe(item.what)}`);
-  lines2.push("");
-  lines2.push(verdictLine(report, palette));
-  return `${lines2.join("\n")}
-`;
-}
-var textRenderer = {
-  name: "text",
-  describe: "for terminals: what blocks, then what warns, then notes",
-  render: (report, options) => [renderText(report, options.palette)]
-};
-function pushFindings(lines2, findings, report, palette) {
-  for (const finding2 of findings) {
-    const ask = approvalAsk(finding2);
-    const rule = palette.dim(`[${finding2.rule}: ${finding2.enforcement}${ask ? `, ${ask}` : ""}]`);
-    if (finding2.address === null) {
-      lines2.push(`  ${palette.bold("whole environment")}  ${terminalSafe(finding2.message)} ${rule}`);
-      continue;
-    }
-    if (finding2.downgrade_index !== void 0) {
-      lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}  ${terminalSafe(finding2.message)} ${rule}`);
-      const { attribute, before, after } = downgradeText(report.protection_downgrades[finding2.downgrade_index]);
-      lines2.push(`      ${terminalSafe(attribute)}: ${terminalSafe(before)} \u2192 ${terminalSafe(after)}`);
-      continue;
-    }
-    lines2.push(`  ${palette.bold(terminalSafe(finding2.address))}${finding2.deposed ? palette.dim(` (deposed object ${terminalSafe(finding2.deposed)})`) : ""}  ${terminalSafe(finding2.message)} ${rule}`);
-    if (finding2.change_index !== void 0) pushChange(lines2, report.changes[finding2.change_index]);
-  }
-  lines2.push("");
-}
-function pushChange(lines2, change) {
-  const order = orderText(change);
-  lines2.push(`      ${terminalSafe(kindText(change))}${order ? `, ${order}` : ""} \xB7 ${terminalSafe(change.type)} (${terminalSafe(holdsText(change))}) \xB7 actions ${terminalSafe(change.actions.join(", "))}`);
-  if (change.why) lines2.push(`      holds: ${terminalSafe(change.why)}`);
-  if (change.not_stateful_reason) lines2.push(`      holds no data: ${terminalSafe(change.not_stateful_reason)}`);
-  const why = whyText(change);
-  if (why) lines2.push(`      why: ${terminalSafe(why)}`);
-  if (change.previous_address) lines2.push(`      moved from ${terminalSafe(change.previous_address)}`);
-  if (change.importing) lines2.push(`      imported${change.importing.id ? ` (id ${terminalSafe(change.importing.id)})` : ""} in this plan`);
-  if (change.deferred_reason) lines2.push(`      deferred to a later plan (${terminalSafe(change.deferred_reason)})`);
-  if (change.deletion_note) lines2.push(`      note: ${terminalSafe(change.deletion_note)}`);
-}
-function verdictLine(report, palette) {
-  const head = VERDICT_TEXT[report.verdict];
-  const { summary: summary2 } = report;
-  switch (report.verdict) {
-    case "block": {
-      const needed = summary2.approvals_missing;
-      const more = needed < summary2.approvals_needed ? " more" : "";
-      const ask = summary2.hard_mandatory_blocking > 0 ? `: ${summary2.hard_mandatory_blocking} hard-mandatory finding(s) allow no approval, so the plan must change` : `: ${needed}${more} senior approver${needed > 1 ? "s" : ""} must approve change set ${report.plan.digest}, or the plan must change`;
-      const line = `${palette.red(palette.bold(head))} \u2014 ${summary2.blocking} blocking finding(s)${ask} (exit 1)`;
-      return summary2.hard_mandatory_blocking > 0 ? line : `${line}
-${howToApprove(report)}`;
-    }
-    case "error":
-      return palette.red(palette.bold(head)) + " \u2014 the plan errored; an errored plan is never a pass (exit 2)";
-    case "warn":
-      return palette.yellow(palette.bold(head)) + ` \u2014 ${summary2.warnings} warning(s) (exit 0)`;
-    case "allow":
-      return palette.green(palette.bold(head)) + " (exit 0)";
-  }
-}
-function howToApprove(report) {
-  const { approvers } = report.policy;
-  const ids = approvers.length > 0 ? approvers.map((approver) => terminalSafe(approver.id)).join(", ") : "none yet: add approver blocks to the policy";
-  const environment = report.policy.environment ? ` --environment ${terminalSafe(report.policy.environment)}` : "";
-  const lines2 = [`To approve: a senior runs \`tfguard approve ${terminalSafe(report.plan.source)} --as <id> --key ~/.ssh/id_ed25519${environment}\` and commits the record (approvers: ${ids})`];
-  if (approvers.some((approver) => approver.github !== null)) lines2.push("            or approves the pull request's head commit on GitHub as a listed approver");
-  return lines2.join("\n");
-}
+var FORMATS = Object.keys(RENDERER_LOADERS);
 
 // src/render/index.ts
 var RENDERERS = {
@@ -34856,7 +34955,10 @@ var RENDERERS = {
   sarif: sarifRenderer,
   junit: junitRenderer
 };
-var FORMATS = Object.keys(RENDERERS);
+
+// src/action/main.ts
+init_markdown();
+init_palette();
 
 // src/render/renderer.ts
 function renderToString(renderer, report, options) {

@@ -9,7 +9,7 @@ import { loadPolicy } from './policy/load-policy.js';
 import { repositoryOf } from './provenance/repository.js';
 import { runPolicyPrint, runPolicyTest, runPolicyValidate } from './commands/policy.js';
 import { writeFilePieces, writePieces, type Output } from './output.js';
-import { FORMATS, RENDERERS, type Format } from './render/index.js';
+import { FORMATS, loadRenderer, type Format } from './render/formats.js';
 import { choosePalette, PLAIN } from './render/palette.js';
 import { renderPolicyTests, renderPolicyValidation } from './render/policy-results.js';
 import { TfguardError, TfguardErrors } from './shared/errors.js';
@@ -93,7 +93,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             stdin: io.stdin,
           });
           const format = args.format as Format;
-          const renderer = RENDERERS[format];
+          const renderer = await loadRenderer(format);
           const palette = args.output !== undefined ? PLAIN : choosePalette(io.stdout.isTTY, io.env);
           const options = renderOptionsFor(format, outcome.report, { palette, cwd: io.cwd, plan: planArg(args.plan) });
           if (args.output !== undefined) writeFilePieces(resolve(io.cwd, args.output), renderer.render(outcome.report, options), args.output);

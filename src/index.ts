@@ -11,7 +11,7 @@ export type { PolicyDocument } from './policy/document.js';
 export type { Policy, Rule } from './policy/model.js';
 export { changeSetDigest } from './approval/digest.js';
 export { buildReport, type Report } from './report/report.js';
-export { RENDERERS, FORMATS, type Format, type Renderer, type RenderOptions } from './render/index.js';
+export { RENDERERS, FORMATS, loadRenderer, type Format, type Renderer, type RenderOptions } from './render/index.js';
 export { renderToString } from './render/renderer.js';
 export { renderText } from './render/text.js';
 export { PLAIN, choosePalette, type Palette } from './render/palette.js';

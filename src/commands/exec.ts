@@ -11,7 +11,7 @@ import type { Evidence } from '../provenance/evidence.js';
 import { matchEnvironment } from '../provenance/match.js';
 import { resolveProvenance, type Declaration } from '../provenance/resolve.js';
 import { compileSignals } from '../provenance/signals.js';
-import { RENDERERS } from '../render/index.js';
+import { textRenderer } from '../render/text.js';
 import { choosePalette } from '../render/palette.js';
 import { renderToString } from '../render/renderer.js';
 import type { Report } from '../report/report.js';
@@ -174,7 +174,7 @@ async function checkThenApply(
     });
     const { report } = outcome;
     const palette = choosePalette(request.io.messages.isTTY, request.env);
-    await request.io.messages.write(renderToString(RENDERERS.text, report, renderOptionsFor('text', report, { palette, cwd: request.cwd, plan: '-' })));
+    await request.io.messages.write(renderToString(textRenderer, report, renderOptionsFor('text', report, { palette, cwd: request.cwd, plan: '-' })));
     stopIfInterrupted(interrupts, 'the check');
 
     if (report.verdict === 'error') {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Format } from '../render/index.js';
+import type { Format } from '../render/formats.js';
 import type { Palette } from '../render/palette.js';
 import type { RenderOptions } from '../render/renderer.js';
 import type { SarifRenderOptions } from '../render/sarif.js';
